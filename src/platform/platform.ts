@@ -1,0 +1,78 @@
+import type { Interceptor, Transport } from "@connectrpc/connect";
+
+/**
+ * The runtime powers the core needs but may not import itself. Each adapter
+ * (src/adapters/{node,bun,deno}) supplies one `Platform`; the core only ever
+ * sees this interface, which keeps it free of `node:*`, `process`, `Bun` and
+ * `Deno` (checked by `npm run check:core`).
+ */
+export interface Platform {
+  /** "node", "bun" or "deno": for logs and the health endpoint. */
+  readonly runtime: RuntimeName;
+  /** The runtime's own version string, e.g. "20.20.2". */
+  readonly runtimeVersion: string;
+  /** Opens an HTTP/2 gRPC channel to a Temporal frontend. */
+  createGrpcChannel(options: GrpcChannelOptions): GrpcChannel;
+  /** Reads an environment variable. */
+  env(name: string): string | undefined;
+  /** The whole environment, for configuration loading. */
+  envAll(): Record<string, string>;
+  /** Reads a file as UTF-8 text (certificates, config files, histories). */
+  readTextFile(path: string): Promise<string>;
+  /** Reads a file as bytes (binary histories). */
+  readFile(path: string): Promise<Uint8Array>;
+  /** Imports a user module (workflows, activities, config) by path. */
+  importModule(path: string): Promise<Record<string, unknown>>;
+  /** Host name and process id, for the default worker identity `pid@host`. */
+  hostname(): string;
+  pid(): number;
+  /** Runs `handler` on SIGINT/SIGTERM; returns a function that removes it. */
+  onShutdownSignal(handler: (signal: "SIGINT" | "SIGTERM") => void): () => void;
+  /** Serves a fetch-style handler over HTTP/1.1 (the health endpoint). */
+  serveHttp(options: ServeHttpOptions): Promise<HttpServer>;
+  /** Writes a line to standard output or standard error. */
+  write(stream: "stdout" | "stderr", text: string): void;
+  /** Whether standard output is a terminal (human-readable logs) or not (JSON lines). */
+  isTerminal(): boolean;
+  /** Ends the process. */
+  exit(code: number): never;
+}
+
+export type RuntimeName = "node" | "bun" | "deno";
+
+export interface TlsConfig {
+  /** PEM CA bundle; system roots when absent. */
+  serverRootCaCert?: string;
+  /** Overrides the name checked against the server certificate (SNI too). */
+  serverNameOverride?: string;
+  /** PEM client certificate and key, for mTLS. */
+  clientCert?: string;
+  clientPrivateKey?: string;
+}
+
+export interface GrpcChannelOptions {
+  /** host:port */
+  address: string;
+  /** TLS settings, or `undefined` for plaintext HTTP/2. */
+  tls: TlsConfig | undefined;
+  interceptors: Interceptor[];
+}
+
+export interface GrpcChannel {
+  readonly transport: Transport;
+  /** Closes the HTTP/2 session(s); in-flight calls are aborted. */
+  close(): void;
+}
+
+export interface ServeHttpOptions {
+  hostname: string;
+  port: number;
+  fetch: (request: Request) => Response | Promise<Response>;
+}
+
+export interface HttpServer {
+  /** The bound port (useful with port 0). */
+  readonly port: number;
+  readonly hostname: string;
+  close(): Promise<void>;
+}
