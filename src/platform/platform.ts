@@ -1,4 +1,4 @@
-import type { Interceptor, Transport } from "@connectrpc/connect";
+import type { ConnectRouter, Interceptor, Transport } from "@connectrpc/connect";
 
 /**
  * The runtime powers the core needs but may not import itself. Each adapter
@@ -28,6 +28,8 @@ export interface Platform {
   pid(): number;
   /** Runs `handler` on SIGINT/SIGTERM; returns a function that removes it. */
   onShutdownSignal(handler: (signal: "SIGINT" | "SIGTERM") => void): () => void;
+  /** Serves gRPC services over cleartext HTTP/2 (the dev server). */
+  serveGrpc(options: ServeGrpcOptions): Promise<GrpcServer>;
   /** Serves a fetch-style handler over HTTP/1.1 (the health endpoint). */
   serveHttp(options: ServeHttpOptions): Promise<HttpServer>;
   /** Writes a line to standard output or standard error. */
@@ -74,5 +76,21 @@ export interface HttpServer {
   /** The bound port (useful with port 0). */
   readonly port: number;
   readonly hostname: string;
+  close(): Promise<void>;
+}
+
+export interface ServeGrpcOptions {
+  hostname: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Registers the services, e.g. `(router) => router.service(WorkflowService, impl)`. */
+  routes: (router: ConnectRouter) => void;
+}
+
+export interface GrpcServer {
+  /** The bound port (useful with port 0). */
+  readonly port: number;
+  readonly hostname: string;
+  /** Stops accepting calls and ends open sessions, aborting calls in flight. */
   close(): Promise<void>;
 }

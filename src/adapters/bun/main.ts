@@ -1,4 +1,5 @@
 // Entry point of the `worker` CLI on Bun.
+import "../../cli/commands.ts";
 import { runCli } from "../../cli/main.ts";
 import { bunPlatform } from "./platform.ts";
 

@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Platform } from "../../platform/platform.ts";
 import { createNodeGrpcChannel } from "../shared/node-grpc-channel.ts";
+import { serveNodeGrpc } from "../shared/node-grpc-server.ts";
 
 // The few Bun globals this adapter uses, typed here so the project builds
 // without bun-types.
@@ -23,6 +24,7 @@ export const bunPlatform: Platform = {
   runtime: "bun",
   runtimeVersion: Bun.version,
   createGrpcChannel: createNodeGrpcChannel,
+  serveGrpc: serveNodeGrpc,
   env: (name) => Bun.env[name],
   envAll: () => ({ ...Bun.env }) as Record<string, string>,
   readTextFile: (path) => readFile(path, "utf8"),

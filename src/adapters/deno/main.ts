@@ -1,4 +1,5 @@
 // Entry point of the `worker` CLI on Deno.
+import "../../cli/commands.ts";
 import { runCli } from "../../cli/main.ts";
 import { denoPlatform } from "./platform.ts";
 

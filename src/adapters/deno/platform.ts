@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Platform } from "../../platform/platform.ts";
 import { createNodeGrpcChannel } from "../shared/node-grpc-channel.ts";
+import { serveNodeGrpc } from "../shared/node-grpc-server.ts";
 
 // The few Deno globals this adapter uses, typed here so the project builds
 // without Deno's lib.
@@ -42,6 +43,7 @@ export const denoPlatform: Platform = {
   runtime: "deno",
   runtimeVersion: Deno.version.deno,
   createGrpcChannel: createNodeGrpcChannel,
+  serveGrpc: serveNodeGrpc,
   env: (name) => Deno.env.get(name),
   envAll: () => Deno.env.toObject(),
   readTextFile: (path) => Deno.readTextFile(path),

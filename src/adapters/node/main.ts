@@ -1,4 +1,5 @@
 // Entry point of the `worker` CLI on Node.
+import "../../cli/commands.ts";
 import { runCli } from "../../cli/main.ts";
 import { nodePlatform } from "./platform.ts";
 

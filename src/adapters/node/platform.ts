@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Platform } from "../../platform/platform.ts";
 import { createNodeGrpcChannel } from "../shared/node-grpc-channel.ts";
+import { serveNodeGrpc } from "../shared/node-grpc-server.ts";
 import { serveNodeHttp } from "../shared/node-http-server.ts";
 
 /** Runtime powers on Node.js (20, 22, 24). */
@@ -11,6 +12,7 @@ export const nodePlatform: Platform = {
   runtime: "node",
   runtimeVersion: process.versions.node,
   createGrpcChannel: createNodeGrpcChannel,
+  serveGrpc: serveNodeGrpc,
   env: (name) => process.env[name],
   envAll: () => ({ ...process.env }) as Record<string, string>,
   readTextFile: (path) => readFile(path, "utf8"),

@@ -1,0 +1,2 @@
+// Registers the CLI's subcommands. Each lives in cli/commands/<name>.ts and is
+// imported here for its registerCommand() side effect.
