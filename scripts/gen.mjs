@@ -29,11 +29,23 @@ mkdirSync(vendor, { recursive: true });
 for (const dir of ["temporal", "google/api", "nexusannotations"]) {
   cpSync(join(upstream, dir), join(vendor, dir), { recursive: true });
 }
+// sdk-core's own protos define the boundary between the engine and the
+// workflow runtime (activations, workflow commands, completions); we use the
+// same data so our job ordering and command shapes are sdk-core's.
+const core = join(bridgeDir, "sdk-core/crates/protos/protos/local/temporal/sdk/core");
+for (const dir of ["workflow_activation", "workflow_commands", "workflow_completion", "activity_result", "activity_task", "child_workflow", "common", "nexus"]) {
+  cpSync(join(core, dir), join(vendor, "temporal/sdk/core", dir), { recursive: true });
+}
 
 const gen = join(root, "gen");
 rmSync(gen, { recursive: true, force: true });
 const bin = join(root, "node_modules/.bin");
-const services = ["temporal/api/workflowservice/v1/service.proto", "temporal/api/operatorservice/v1/service.proto"];
+const services = [
+  "temporal/api/workflowservice/v1/service.proto",
+  "temporal/api/operatorservice/v1/service.proto",
+  "temporal/sdk/core/workflow_activation/workflow_activation.proto",
+  "temporal/sdk/core/workflow_completion/workflow_completion.proto",
+];
 execFileSync(
   join(bin, "buf"),
   ["generate", ...services.flatMap((p) => ["--path", join("vendor", p)])],
