@@ -1,2 +1,3 @@
 // Registers the CLI's subcommands. Each lives in cli/commands/<name>.ts and is
 // imported here for its registerCommand() side effect.
+import "./commands/run.ts";

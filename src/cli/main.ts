@@ -23,9 +23,16 @@ export function registerCommand(command: Command): void {
   commands.push(command);
 }
 
+let defaultCommandName: string | undefined;
+
+/** Names the command run when no command is given (`worker --dev` means `worker run --dev`). */
+export function setDefaultCommand(name: string): void {
+  defaultCommandName = name;
+}
+
 function mainHelp(runtime: string): string {
   const launcher = runtime === "bun" ? "bun run worker" : runtime === "deno" ? "deno task worker" : "node worker";
-  const list = commands.map((c) => `  ${c.name.padEnd(12)}${c.summary}`).join("\n");
+  const list = commands.map((c) => `  ${c.name.padEnd(12)}${c.summary}${c.name === defaultCommandName ? " [default]" : ""}`).join("\n");
   return `temporal-edge-worker ${VERSION}: a Temporal Worker Process for Node, Bun and Deno
 
 Usage: ${launcher} [command] [options]
@@ -43,11 +50,15 @@ Run "${launcher} <command> --help" for the options of a command.
 /** Runs the CLI and returns the process exit code. */
 export async function runCli(argv: readonly string[], platform: Platform): Promise<number> {
   const first = argv[0];
-  const command = first !== undefined && !first.startsWith("-") ? commands.find((c) => c.name === first) : undefined;
+  const named = first !== undefined && !first.startsWith("-") ? commands.find((c) => c.name === first) : undefined;
+  // Without a command name the default command runs, except for a bare --help or --version.
+  const globalOnly = argv.length > 0 && argv.every((a) => a === "--help" || a === "-h" || a === "--version");
+  const fallback = first === undefined || first.startsWith("-") ? commands.find((c) => c.name === defaultCommandName) : undefined;
+  const command = named ?? (globalOnly ? undefined : fallback);
   try {
     if (command) {
       const specs = { ...globalOptions, ...command.options };
-      const parsed = parseArgs(argv.slice(1), specs);
+      const parsed = parseArgs(named ? argv.slice(1) : argv, specs);
       if (parsed.values.help) {
         platform.write("stdout", `Usage: ${command.usage}\n\n${command.summary}\n\nOptions:\n${formatOptions(specs)}\n`);
         return 0;

@@ -38,6 +38,39 @@ export interface Platform {
   isTerminal(): boolean;
   /** Ends the process. */
   exit(code: number): never;
+  /**
+   * A store whose value follows the asynchronous flow of the code run inside
+   * it (Node's AsyncLocalStorage semantics): how `Context.current()` finds the
+   * running activity after any number of awaits, timers and callbacks.
+   */
+  createAsyncLocalStorage<T>(): AsyncLocalStore<T>;
+  /**
+   * Starts a thread that runs workflow code (`worker_threads` on Node, a Web
+   * Worker on Bun and Deno), entered at src/adapters/<runtime>/workflow-thread.ts.
+   * Messages cross as structured clones.
+   */
+  spawnWorkflowThread(): WorkflowThreadHandle;
+}
+
+/** The main thread's side of a workflow thread. */
+export interface WorkflowThreadHandle {
+  postMessage(message: unknown): void;
+  onMessage(handler: (message: unknown) => void): void;
+  /** An uncaught error ended or broke the thread. */
+  onError(handler: (error: unknown) => void): void;
+  /**
+   * Stops the thread. On Node and Bun this also stops code spinning in it;
+   * on Deno 2.9 it does not (the core stays busy until the process exits),
+   * which is why Deno threads interrupt their own activations (node:vm timeout).
+   */
+  terminate(): Promise<void>;
+}
+
+export interface AsyncLocalStore<T> {
+  /** Runs `fn` with `value` as the store's value for everything `fn` starts, synchronously or not. */
+  run<R>(value: T, fn: () => R): R;
+  /** The value of the innermost `run` this code descends from, if any. */
+  getStore(): T | undefined;
 }
 
 export type RuntimeName = "node" | "bun" | "deno";

@@ -1,10 +1,12 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Platform } from "../../platform/platform.ts";
+import type { AsyncLocalStore, Platform } from "../../platform/platform.ts";
 import { createNodeGrpcChannel } from "../shared/node-grpc-channel.ts";
 import { serveNodeGrpc } from "../shared/node-grpc-server.ts";
+import { spawnWebWorkflowThread, threadEntry } from "../shared/workflow-threads.ts";
 
 // The few Bun globals this adapter uses, typed here so the project builds
 // without bun-types.
@@ -57,4 +59,6 @@ export const bunPlatform: Platform = {
   },
   isTerminal: () => process.stdout.isTTY === true,
   exit: (code) => process.exit(code),
+  createAsyncLocalStorage: <T>(): AsyncLocalStore<T> => new AsyncLocalStorage<T>(),
+  spawnWorkflowThread: () => spawnWebWorkflowThread(threadEntry(import.meta.url)),
 };

@@ -1,8 +1,10 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Platform } from "../../platform/platform.ts";
+import type { AsyncLocalStore, Platform } from "../../platform/platform.ts";
 import { createNodeGrpcChannel } from "../shared/node-grpc-channel.ts";
 import { serveNodeGrpc } from "../shared/node-grpc-server.ts";
+import { spawnWebWorkflowThread, threadEntry } from "../shared/workflow-threads.ts";
 
 // The few Deno globals this adapter uses, typed here so the project builds
 // without Deno's lib.
@@ -74,4 +76,6 @@ export const denoPlatform: Platform = {
   },
   isTerminal: () => Deno.stdout.isTerminal(),
   exit: (code) => Deno.exit(code),
+  createAsyncLocalStorage: <T>(): AsyncLocalStore<T> => new AsyncLocalStorage<T>(),
+  spawnWorkflowThread: () => spawnWebWorkflowThread(threadEntry(import.meta.url)),
 };

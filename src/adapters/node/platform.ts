@@ -1,10 +1,12 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Platform } from "../../platform/platform.ts";
+import type { AsyncLocalStore, Platform } from "../../platform/platform.ts";
 import { createNodeGrpcChannel } from "../shared/node-grpc-channel.ts";
 import { serveNodeGrpc } from "../shared/node-grpc-server.ts";
+import { spawnNodeWorkflowThread, threadEntry } from "../shared/workflow-threads.ts";
 import { serveNodeHttp } from "../shared/node-http-server.ts";
 
 /** Runtime powers on Node.js (20, 22, 24). */
@@ -36,4 +38,6 @@ export const nodePlatform: Platform = {
   },
   isTerminal: () => process.stdout.isTTY === true,
   exit: (code) => process.exit(code),
+  createAsyncLocalStorage: <T>(): AsyncLocalStore<T> => new AsyncLocalStorage<T>(),
+  spawnWorkflowThread: () => spawnNodeWorkflowThread(threadEntry(import.meta.url)),
 };

@@ -1,0 +1,171 @@
+import * as v from "valibot";
+import { type Duration, msToNumber } from "../../common/duration.ts";
+import { formatIssues } from "../../common/validation.ts";
+import type { Connection } from "../../connection/connection.ts";
+import type { DataConverter } from "../../converter/types.ts";
+import type { Logger } from "../../logging/types.ts";
+import { type MetricMeter, noopMeter } from "../../metrics/types.ts";
+import type { Platform } from "../../platform/platform.ts";
+import type { WorkflowRuntime } from "../../workflow/runtime.ts";
+
+/**
+ * Options of a workflow worker entity. Names and defaults follow
+ * @temporalio/worker's WorkerOptions where the meaning is the same.
+ */
+export interface WorkflowWorkerOptions {
+  connection: Connection;
+  /** Default: the connection's namespace. */
+  namespace?: string;
+  taskQueue: string;
+  /**
+   * Runs the workflow code (src/workflow: the threaded or the in-process
+   * runtime). The worker owns it from now on and disposes it at shutdown.
+   */
+  runtime: WorkflowRuntime;
+  /** Default `${pid}@${hostname}`. */
+  identity?: string;
+  /** Workflow tasks processed at once; a poll is made only with a free slot. Default 40. */
+  maxConcurrentWorkflowTaskExecutions?: number;
+  /** Concurrent long polls, normal and sticky together. Default min(10, maxConcurrentWorkflowTaskExecutions). */
+  maxConcurrentWorkflowTaskPolls?: number;
+  /** Share of the polls made on the normal queue rather than the sticky one. Default 0.2. */
+  nonStickyToStickyPollRatio?: number;
+  /**
+   * Workflow runs kept in memory between tasks (least recently used evicted).
+   * 0 turns the cache and sticky queues off: every task replays the whole
+   * history. Default 1000.
+   */
+  maxCachedWorkflows?: number;
+  /** How long the server waits for this worker to take a sticky task before it gives it to any worker. Default "10s". */
+  stickyQueueScheduleToStartTimeout?: Duration;
+  /** Only its payload codecs are used here (the runtime converts values); codecs run over activations and completions. */
+  dataConverter?: DataConverter;
+  logger?: Logger;
+  metrics?: MetricMeter;
+  /** The runtime's powers: identity. */
+  platform: WorkflowWorkerPlatform;
+}
+
+export type WorkflowWorkerPlatform = Pick<Platform, "hostname" | "pid">;
+
+export interface ResolvedWorkflowWorkerOptions {
+  connection: Connection;
+  namespace: string;
+  taskQueue: string;
+  runtime: WorkflowRuntime;
+  identity: string;
+  maxConcurrentWorkflowTaskExecutions: number;
+  /** Long polls on the normal task queue. */
+  nonStickyPolls: number;
+  /** Long polls on the sticky queue; 0 when the cache is off. */
+  stickyPolls: number;
+  maxCachedWorkflows: number;
+  stickyQueueScheduleToStartTimeoutMs: number;
+  dataConverter: DataConverter | undefined;
+  logger: Logger | undefined;
+  metrics: MetricMeter;
+  platform: WorkflowWorkerPlatform;
+  /** Adjustments made to inconsistent settings, for the worker to log. */
+  warnings: string[];
+}
+
+const duration = v.custom<Duration>((value) => {
+  if (typeof value !== "number" && typeof value !== "string") return false;
+  try {
+    msToNumber(value);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be milliseconds or a duration string such as "10s" or "1m"');
+
+const positiveInt = v.pipe(v.number(), v.integer("must be a whole number"), v.minValue(1, "must be at least 1"));
+const hasMethods = (...names: string[]) => (value: unknown) =>
+  typeof value === "object" && value !== null && names.every((n) => typeof (value as Record<string, unknown>)[n] === "function");
+
+const OptionsSchema = v.strictObject({
+  connection: v.custom<Connection>(
+    (value) => typeof value === "object" && value !== null && typeof (value as Connection).workflowService === "object",
+    "must be a Connection (from connect())",
+  ),
+  namespace: v.optional(v.pipe(v.string(), v.nonEmpty("must not be empty"))),
+  taskQueue: v.pipe(v.string("must be the name of a task queue"), v.nonEmpty("must not be empty")),
+  runtime: v.custom<WorkflowRuntime>(
+    hasMethods("activate", "evict", "dispose"),
+    "must be a WorkflowRuntime (createThreadedWorkflowRuntime or createInProcessWorkflowRuntime)",
+  ),
+  identity: v.optional(v.pipe(v.string(), v.nonEmpty("must not be empty"))),
+  maxConcurrentWorkflowTaskExecutions: v.optional(positiveInt),
+  maxConcurrentWorkflowTaskPolls: v.optional(positiveInt),
+  nonStickyToStickyPollRatio: v.optional(
+    v.pipe(v.number(), v.check((n) => n > 0 && n <= 1, "must be a fraction above 0 and at most 1, e.g. 0.2")),
+  ),
+  maxCachedWorkflows: v.optional(v.pipe(v.number(), v.integer("must be a whole number"), v.minValue(0, "must be 0 (no cache) or more"))),
+  stickyQueueScheduleToStartTimeout: v.optional(duration),
+  dataConverter: v.optional(v.custom<DataConverter>((value) => typeof value === "object" && value !== null, "must be an object")),
+  logger: v.optional(
+    v.custom<Logger>(hasMethods("log", "trace", "debug", "info", "warn", "error"), "must be a Logger (log, trace, debug, info, warn, error)"),
+  ),
+  metrics: v.optional(
+    v.custom<MetricMeter>(hasMethods("counter", "gauge", "histogram", "withLabels"), "must be a MetricMeter (counter, gauge, histogram, withLabels)"),
+  ),
+  platform: v.custom<WorkflowWorkerPlatform>(
+    hasMethods("hostname", "pid"),
+    "must be the runtime's Platform (the `platform` export of temporal-edge-worker)",
+  ),
+});
+
+/** Validates options and fills in defaults; throws a TypeError naming each bad field. */
+export function resolveWorkflowWorkerOptions(options: WorkflowWorkerOptions): ResolvedWorkflowWorkerOptions {
+  const parsed = v.safeParse(OptionsSchema, options);
+  if (!parsed.success) throw new TypeError(`invalid workflow worker options: ${formatIssues(parsed.issues)}`);
+  const o = parsed.output;
+  const warnings: string[] = [];
+  let cache = o.maxCachedWorkflows ?? 1000;
+  if (cache === 1) {
+    // As the official worker: a cache of one would evict the run a task is about to need.
+    warnings.push("maxCachedWorkflows must be 0 (no cache) or at least 2; using 2");
+    cache = 2;
+  }
+  let executions = o.maxConcurrentWorkflowTaskExecutions ?? 40;
+  if (cache > 0 && executions > cache) {
+    // Every task in progress holds its run in the cache, so more tasks than cache entries could not all be served.
+    warnings.push(`maxConcurrentWorkflowTaskExecutions (${executions}) cannot exceed maxCachedWorkflows (${cache}); using ${cache}`);
+    executions = cache;
+  }
+  if (cache > 0 && executions < 2) {
+    // One slot for the normal queue's poll and one for the sticky queue's.
+    warnings.push("maxConcurrentWorkflowTaskExecutions must be at least 2 when the cache is on; using 2");
+    executions = 2;
+  }
+  const polls = Math.min(o.maxConcurrentWorkflowTaskPolls ?? 10, executions);
+  const split = splitPolls(polls, cache > 0 ? (o.nonStickyToStickyPollRatio ?? 0.2) : 1);
+  return {
+    connection: o.connection,
+    namespace: o.namespace ?? o.connection.options.namespace,
+    taskQueue: o.taskQueue,
+    runtime: o.runtime,
+    identity: o.identity ?? `${o.platform.pid()}@${o.platform.hostname()}`,
+    maxConcurrentWorkflowTaskExecutions: executions,
+    nonStickyPolls: split.nonSticky,
+    stickyPolls: split.sticky,
+    maxCachedWorkflows: cache,
+    stickyQueueScheduleToStartTimeoutMs: msToNumber(o.stickyQueueScheduleToStartTimeout ?? "10s"),
+    dataConverter: o.dataConverter,
+    logger: o.logger,
+    metrics: o.metrics ?? noopMeter,
+    platform: o.platform,
+    warnings,
+  };
+}
+
+/**
+ * Splits the polls between the normal and the sticky queue: `ratio` of them
+ * (at least one) on the normal queue, the rest (at least one) on the sticky
+ * queue. A ratio of 1 means no sticky queue.
+ */
+export function splitPolls(total: number, ratio: number): { nonSticky: number; sticky: number } {
+  if (ratio >= 1) return { nonSticky: Math.max(1, total), sticky: 0 };
+  const nonSticky = Math.max(1, Math.floor(total * ratio));
+  return { nonSticky, sticky: Math.max(1, total - nonSticky) };
+}

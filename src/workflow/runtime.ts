@@ -1,0 +1,253 @@
+// The workflow runtime: takes sdk-core-shaped activations, runs them on user
+// workflow code and returns completions. This is the in-process form (one
+// thread: replay, tests, and the inside of each workflow thread); the
+// threaded form in thread-runtime.ts has the same interface.
+import { create } from "@bufbuild/protobuf";
+import { timestampDate, timestampMs } from "@bufbuild/protobuf/wkt";
+import type {
+  InitializeWorkflow,
+  WorkflowActivation,
+} from "../../gen/temporal/sdk/core/workflow_activation/workflow_activation_pb.ts";
+import {
+  type WorkflowActivationCompletion,
+  WorkflowActivationCompletionSchema,
+} from "../../gen/temporal/sdk/core/workflow_completion/workflow_completion_pb.ts";
+import { defaultFailureConverter } from "../converter/failure-converter.ts";
+import { defaultPayloadConverter } from "../converter/payload-converters.ts";
+import type { FailureConverter, PayloadConverter } from "../converter/types.ts";
+import type { Logger } from "../logging/types.ts";
+import type { AsyncLocalStore } from "../platform/platform.ts";
+import { type ActivationResult, failedCompletion, runActivation, runActivationSync } from "./activate.ts";
+import { Activator } from "./activator.ts";
+import { installWorkflowGlobals, originalGlobals } from "./global-overrides.ts";
+import type { WorkflowInfo } from "./info.ts";
+import type { WorkflowLogRecord } from "./log.ts";
+import { DeadlockError } from "./deadlock.ts";
+
+/** A module's exports: workflow functions by name (a `default` export catches every other type). */
+export type WorkflowModule = Record<string, unknown>;
+
+/** What every form of the runtime offers the engine. */
+export interface WorkflowRuntime {
+  /**
+   * Runs one activation. An activation with initializeWorkflow creates the
+   * run; one with removeFromCache disposes it (and answers an empty success,
+   * as the official worker does). Never rejects: problems come back as a
+   * failed completion.
+   */
+  activate(activation: WorkflowActivation): Promise<WorkflowActivationCompletion>;
+  /** Forgets a run (as a removeFromCache job does). */
+  evict(runId: string): Promise<void>;
+  /** Number of runs held. */
+  readonly runCount: number;
+  /** Frees the runtime (and its threads); later activations fail. */
+  dispose(): Promise<void>;
+}
+
+export interface InProcessRuntimeOptions {
+  /** The workflow functions, or a loader for them. */
+  workflows: WorkflowModule | (() => Promise<WorkflowModule>);
+  namespace: string;
+  taskQueue: string;
+  payloadConverter?: PayloadConverter;
+  failureConverter?: FailureConverter;
+  /** Async-context stores for cancellation scopes: Platform.createAsyncLocalStorage. */
+  createAsyncLocalStorage: <T>() => AsyncLocalStore<T>;
+  /** Where workflow `log` lines go (lines logged while replaying are dropped). */
+  logger?: Logger | undefined;
+  /** Receives each activation's log records as they are (for a thread to send them on). */
+  onLogs?: (logs: WorkflowLogRecord[]) => void;
+  /**
+   * Runs microtasks now (Deno). With `runWithTimeout`, an activation then
+   * runs synchronously under a deadline, so an infinite loop anywhere in
+   * workflow code is interrupted with [TMPRL1101].
+   */
+  flushMicrotasks?: () => void;
+  /** Runs `fn`, interrupting it after `timeoutMs` (node:vm's timeout); throws when interrupted. */
+  runWithTimeout?: (fn: () => void, timeoutMs: number) => void;
+  /** How long an activation may run before [TMPRL1101]. Default 2000 ms. */
+  deadlockTimeoutMs?: number;
+}
+
+/** The run's starting WorkflowInfo, from the initializeWorkflow job. */
+export function infoFromInitJob(
+  activation: WorkflowActivation,
+  job: InitializeWorkflow,
+  options: { namespace: string; taskQueue: string },
+): WorkflowInfo {
+  const ms = (d: { seconds: bigint; nanos: number } | undefined) =>
+    d === undefined ? undefined : Number(d.seconds) * 1000 + Math.floor(d.nanos / 1_000_000);
+  const now = activation.timestamp ? timestampMs(activation.timestamp) : 0;
+  return {
+    workflowId: job.workflowId,
+    runId: activation.runId,
+    workflowType: job.workflowType,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    firstExecutionRunId: job.firstExecutionRunId,
+    originalExecutionRunId: job.originalExecutionRunId || activation.runId,
+    continuedFromExecutionRunId: job.continuedFromExecutionRunId || undefined,
+    parent: job.parentWorkflowInfo
+      ? { workflowId: job.parentWorkflowInfo.workflowId, runId: job.parentWorkflowInfo.runId, namespace: job.parentWorkflowInfo.namespace }
+      : undefined,
+    root: job.rootWorkflow ? { workflowId: job.rootWorkflow.workflowId, runId: job.rootWorkflow.runId } : undefined,
+    searchAttributes: {},
+    memo: {},
+    lastResult: undefined,
+    lastFailure: undefined,
+    startTime: job.startTime ? timestampDate(job.startTime) : new originalGlobals.Date(now),
+    runStartTime: new originalGlobals.Date(now),
+    executionTimeoutMs: ms(job.workflowExecutionTimeout),
+    executionExpirationTime: job.workflowExecutionExpirationTime ? timestampDate(job.workflowExecutionExpirationTime) : undefined,
+    runTimeoutMs: ms(job.workflowRunTimeout),
+    taskTimeoutMs: ms(job.workflowTaskTimeout) ?? 10_000,
+    attempt: job.attempt,
+    cronSchedule: job.cronSchedule || undefined,
+    cronScheduleToScheduleInterval: ms(job.cronScheduleToScheduleInterval) || undefined,
+    historyLength: activation.historyLength,
+    historySize: Number(activation.historySizeBytes),
+    continueAsNewSuggested: activation.continueAsNewSuggested,
+    currentBuildId: activation.deploymentVersionForCurrentTask?.buildId ?? "",
+    unsafe: { isReplaying: activation.isReplaying, isReplayingHistoryEvents: activation.isReplaying, now: () => originalGlobals.Date.now() },
+  };
+}
+
+function emptySuccess(runId: string): WorkflowActivationCompletion {
+  return create(WorkflowActivationCompletionSchema, { runId, status: { case: "successful", value: {} } });
+}
+
+export function emitLogs(logger: Logger | undefined, logs: readonly WorkflowLogRecord[]): void {
+  if (logger === undefined) return;
+  for (const record of logs) {
+    if (!record.replaying) logger.log(record.level.toUpperCase() as Parameters<Logger["log"]>[0], record.message, record.attributes);
+  }
+}
+
+/** Runs `fn` in a macrotask of its own: after every microtask queued so far, and outside any microtask. */
+function inMacrotask<T>(fn: () => T): Promise<T> {
+  const { setImmediate, setTimeout } = originalGlobals;
+  return new Promise<T>((resolve, reject) => {
+    const task = () => {
+      try {
+        resolve(fn());
+      } catch (err) {
+        reject(err);
+      }
+    };
+    if (setImmediate) setImmediate(task);
+    else setTimeout(task, 0);
+  });
+}
+
+const macrotask = () => inMacrotask(() => undefined);
+
+/**
+ * Creates a runtime that runs workflow code on the calling thread. It installs
+ * the deterministic globals on this thread (they behave normally outside
+ * workflow activations). Activations run one at a time.
+ */
+export function createInProcessWorkflowRuntime(options: InProcessRuntimeOptions): WorkflowRuntime {
+  installWorkflowGlobals();
+  const payloadConverter = options.payloadConverter ?? defaultPayloadConverter;
+  const failureConverter = options.failureConverter ?? defaultFailureConverter;
+  const deadlockTimeoutMs = options.deadlockTimeoutMs ?? 2_000;
+  const runs = new Map<string, Activator>();
+  let workflowsPromise: Promise<WorkflowModule> | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+  let disposed = false;
+
+  const loadWorkflows = () => {
+    const { workflows } = options;
+    workflowsPromise ??= typeof workflows === "function" ? workflows() : Promise.resolve(workflows);
+    return workflowsPromise;
+  };
+
+  async function createRun(activation: WorkflowActivation): Promise<Activator> {
+    const init = activation.jobs.find((j) => j.variant.case === "initializeWorkflow")?.variant;
+    if (init?.case !== "initializeWorkflow") {
+      throw new Error(
+        `activation for run ${activation.runId} has no initializeWorkflow job and the run is not cached: the engine must replay it from the start (evict and fetch full history)`,
+      );
+    }
+    const job = init.value;
+    const mod = await loadWorkflows();
+    const fn = mod[job.workflowType] ?? mod.default;
+    if (typeof fn !== "function") {
+      const known = Object.keys(mod).filter((k) => typeof mod[k] === "function");
+      throw new TypeError(
+        `Failed to initialize workflow of type '${job.workflowType}': no such function is exported by the workflows module (it exports: ${known.join(", ") || "no functions"})`,
+      );
+    }
+    return new Activator({
+      info: infoFromInitJob(activation, job, options),
+      now: activation.timestamp ? timestampMs(activation.timestamp) : 0,
+      randomnessSeed: job.randomnessSeed,
+      workflow: fn as (...args: unknown[]) => unknown,
+      payloadConverter,
+      failureConverter,
+      createAsyncLocalStorage: options.createAsyncLocalStorage,
+    });
+  }
+
+  function runGuarded(activator: Activator, activation: WorkflowActivation): ActivationResult {
+    const { flushMicrotasks, runWithTimeout } = options;
+    if (!flushMicrotasks || !runWithTimeout) throw new Error("runGuarded needs flushMicrotasks and runWithTimeout");
+    let result: ActivationResult | undefined;
+    try {
+      runWithTimeout(() => {
+        result = runActivationSync(activator, activation, flushMicrotasks);
+      }, deadlockTimeoutMs);
+    } catch (err) {
+      if (result === undefined) throw new DeadlockError(deadlockTimeoutMs, { cause: err });
+      throw err;
+    }
+    return result as ActivationResult;
+  }
+
+  async function activateNow(activation: WorkflowActivation): Promise<WorkflowActivationCompletion> {
+    const { runId } = activation;
+    if (disposed) return failedCompletion(runId, undefined, new Error("the workflow runtime was disposed"));
+    if (activation.jobs.some((j) => j.variant.case === "removeFromCache")) {
+      runs.delete(runId);
+      return emptySuccess(runId);
+    }
+    let activator = runs.get(runId);
+    try {
+      if (activator === undefined) {
+        activator = await createRun(activation);
+        runs.set(runId, activator);
+      }
+      const result =
+        options.flushMicrotasks && options.runWithTimeout
+          ? // A microtask flush does nothing from inside a microtask, so the guarded run starts from a macrotask.
+            await inMacrotask(() => runGuarded(activator as Activator, activation))
+          : await runActivation(activator, activation, macrotask);
+      emitLogs(options.logger, result.logs);
+      options.onLogs?.(result.logs);
+      return result.completion;
+    } catch (err) {
+      if (err instanceof DeadlockError) runs.delete(runId);
+      return failedCompletion(runId, activator, err);
+    }
+  }
+
+  return {
+    activate(activation) {
+      const result = queue.then(() => activateNow(activation));
+      queue = result;
+      return result;
+    },
+    async evict(runId) {
+      await queue;
+      runs.delete(runId);
+    },
+    get runCount() {
+      return runs.size;
+    },
+    async dispose() {
+      await queue;
+      disposed = true;
+      runs.clear();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { durationFromMs } from "@bufbuild/protobuf/wkt";
+import { type Duration, msToNumber } from "../common/duration.ts";
+import { CancellationScope } from "./cancellation-scope.ts";
+import { getActivator } from "./context.ts";
+import { patched } from "./patches.ts";
+
+/** A promise the runtime handles itself: keeps runtimes from reporting it as unhandled. */
+function quiet(promise: Promise<unknown>): void {
+  promise.catch(() => undefined);
+}
+
+/**
+ * A durable timer: resolves after `ms` of workflow time (the server fires it,
+ * so it survives worker restarts). Cancelling its scope cancels the timer and
+ * rejects with a CancelledFailure.
+ */
+export function sleep(ms: Duration): Promise<void> {
+  const activator = getActivator("sleep()");
+  const seq = activator.nextSeqs.timer++;
+  const durationMs = Math.max(1, msToNumber(ms, "sleep duration"));
+  return new Promise<void>((resolve, reject) => {
+    const scope = CancellationScope.current();
+    if (scope.consideredCancelled) {
+      quiet(scope.cancelRequested.catch(reject));
+      return;
+    }
+    if (scope.cancellable) {
+      quiet(
+        scope.cancelRequested.catch((err: unknown) => {
+          // Already fired, or never started.
+          if (!activator.completions.timer.delete(seq)) return;
+          activator.pushCommand({ variant: { case: "cancelTimer", value: { seq } } });
+          reject(err);
+        }),
+      );
+    }
+    activator.pushCommand({ variant: { case: "startTimer", value: { seq, startToFireTimeout: durationFromMs(durationMs) } } });
+    activator.completions.timer.set(seq, { resolve: () => resolve(), reject });
+  });
+}
+
+// The official SDK guards a behaviour change of `condition(fn, 0)` with this patch.
+const CONDITION_0_PATCH = "__sdk_internal_patch_number:1";
+
+/**
+ * Waits until `fn()` is true, re-evaluated after every job of every
+ * activation. With a timeout, resolves `false` when the timeout (a durable
+ * timer) comes first, `true` otherwise.
+ */
+export function condition(fn: () => boolean, timeout: Duration): Promise<boolean>;
+export function condition(fn: () => boolean): Promise<void>;
+export async function condition(fn: () => boolean, timeout?: Duration): Promise<void | boolean> {
+  getActivator("condition()");
+  if (timeout === 0 && !patched(CONDITION_0_PATCH)) return waitFor(fn);
+  if (typeof timeout === "number" || typeof timeout === "string") {
+    return CancellationScope.cancellable(async () => {
+      try {
+        return await Promise.race([sleep(timeout).then(() => false), waitFor(fn).then(() => true)]);
+      } finally {
+        CancellationScope.current().cancel();
+      }
+    });
+  }
+  return waitFor(fn);
+}
+
+function waitFor(fn: () => boolean): Promise<void> {
+  const activator = getActivator("condition()");
+  return new Promise<void>((resolve, reject) => {
+    const scope = CancellationScope.current();
+    if (scope.consideredCancelled) {
+      quiet(scope.cancelRequested.catch(reject));
+      return;
+    }
+    const seq = activator.nextSeqs.condition++;
+    if (scope.cancellable) {
+      quiet(
+        scope.cancelRequested.catch((err: unknown) => {
+          activator.blockedConditions.delete(seq);
+          reject(err);
+        }),
+      );
+    }
+    if (fn()) {
+      resolve();
+      return;
+    }
+    activator.blockedConditions.set(seq, { fn, resolve });
+  });
+}

@@ -1,0 +1,122 @@
+import { create } from "@bufbuild/protobuf";
+import assert from "node:assert/strict";
+import { CommandType } from "../../gen/temporal/api/enums/v1/command_type_pb.ts";
+import { EventType } from "../../gen/temporal/api/enums/v1/event_type_pb.ts";
+import type { HistoryEvent } from "../../gen/temporal/api/history/v1/message_pb.ts";
+import type { WorkflowActivation } from "../../gen/temporal/sdk/core/workflow_activation/workflow_activation_pb.ts";
+import {
+  type WorkflowCommand,
+  WorkflowCommandSchema,
+} from "../../gen/temporal/sdk/core/workflow_commands/workflow_commands_pb.ts";
+import {
+  type WorkflowActivationCompletion,
+  WorkflowActivationCompletionSchema,
+} from "../../gen/temporal/sdk/core/workflow_completion/workflow_completion_pb.ts";
+import { type ActivationRunner, driveWorkflowTask } from "../../src/engine/drive-task.ts";
+import { isCommandEvent } from "../../src/engine/history/events.ts";
+import { WorkflowRun, type WorkflowTaskResult } from "../../src/engine/workflow-run.ts";
+
+type CommandInit = Parameters<typeof create<typeof WorkflowCommandSchema>>[1];
+
+/**
+ * A stand-in for workflow code: answers each activation with the commands a
+ * function of that activation returns, and records every activation. The
+ * same deterministic script must give the same commands task by task and in
+ * a full replay, exactly as real workflow code must.
+ */
+export class ScriptedRuntime implements ActivationRunner {
+  readonly activations: WorkflowActivation[] = [];
+  constructor(private readonly script: (activation: WorkflowActivation, index: number) => CommandInit[]) {}
+
+  async activate(activation: WorkflowActivation): Promise<WorkflowActivationCompletion> {
+    const isEviction = activation.jobs.some((j) => j.variant.case === "removeFromCache");
+    const index = this.activations.length;
+    if (!isEviction) this.activations.push(activation);
+    const commands = isEviction ? [] : this.script(activation, index).map((c) => create(WorkflowCommandSchema, c));
+    return create(WorkflowActivationCompletionSchema, { runId: activation.runId, status: { case: "successful", value: { commands } } });
+  }
+}
+
+export function jobCases(activation: WorkflowActivation): string[] {
+  return activation.jobs.map((j) => j.variant.case ?? "");
+}
+
+export const cmd = {
+  startTimer: (seq: number, seconds = 1): CommandInit => ({ variant: { case: "startTimer", value: { seq, startToFireTimeout: { seconds: BigInt(seconds) } } } }),
+  cancelTimer: (seq: number): CommandInit => ({ variant: { case: "cancelTimer", value: { seq } } }),
+  scheduleActivity: (seq: number, activityType = "greet", cancellationType = 0, activityId = String(seq)): CommandInit => ({
+    variant: { case: "scheduleActivity", value: { seq, activityId, activityType, taskQueue: "q", cancellationType, startToCloseTimeout: { seconds: 10n } } },
+  }),
+  cancelActivity: (seq: number): CommandInit => ({ variant: { case: "requestCancelActivity", value: { seq } } }),
+  complete: (): CommandInit => ({ variant: { case: "completeWorkflowExecution", value: {} } }),
+  cancelWorkflow: (): CommandInit => ({ variant: { case: "cancelWorkflowExecution", value: {} } }),
+};
+
+/** Where each workflow task ends: the WorkflowTaskStarted events that were completed, and a last open one. */
+export function taskBoundaries(events: readonly HistoryEvent[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < events.length; i++) {
+    if (events[i]!.eventType !== EventType.WORKFLOW_TASK_STARTED) continue;
+    const next = events[i + 1];
+    if (next === undefined || next.eventType === EventType.WORKFLOW_TASK_COMPLETED) out.push(i);
+  }
+  return out;
+}
+
+/** The command types the history recorded after the WorkflowTaskCompleted at index `i`. */
+function recordedCommandTypes(events: readonly HistoryEvent[], completedIndex: number): EventType[] {
+  const out: EventType[] = [];
+  for (let i = completedIndex + 1; i < events.length && isCommandEvent(events[i]!.eventType); i++) out.push(events[i]!.eventType);
+  return out;
+}
+
+const COMMAND_EVENT: Partial<Record<CommandType, EventType>> = {
+  [CommandType.START_TIMER]: EventType.TIMER_STARTED,
+  [CommandType.CANCEL_TIMER]: EventType.TIMER_CANCELED,
+  [CommandType.SCHEDULE_ACTIVITY_TASK]: EventType.ACTIVITY_TASK_SCHEDULED,
+  [CommandType.REQUEST_CANCEL_ACTIVITY_TASK]: EventType.ACTIVITY_TASK_CANCEL_REQUESTED,
+  [CommandType.COMPLETE_WORKFLOW_EXECUTION]: EventType.WORKFLOW_EXECUTION_COMPLETED,
+  [CommandType.FAIL_WORKFLOW_EXECUTION]: EventType.WORKFLOW_EXECUTION_FAILED,
+  [CommandType.CANCEL_WORKFLOW_EXECUTION]: EventType.WORKFLOW_EXECUTION_CANCELED,
+};
+
+function newRun(runId = "run-1") {
+  return new WorkflowRun({ runId, workflowId: "wf-1", workflowType: "testWorkflow", sdkName: "temporal-edge-worker", sdkVersion: "0.1.0" });
+}
+
+/**
+ * Plays the history task by task as a server would hand it to a sticky
+ * worker, checking that each task's commands are exactly the command events
+ * the history recorded after it. Returns each task's result.
+ */
+export async function runIncrementally(events: readonly HistoryEvent[], runtime: ActivationRunner): Promise<WorkflowTaskResult[]> {
+  const run = newRun();
+  const results: WorkflowTaskResult[] = [];
+  let fed = 0;
+  let previousStarted = 0;
+  for (const end of taskBoundaries(events)) {
+    const result = await driveWorkflowTask(run, runtime, { events: events.slice(fed, end + 1), previousStartedEventId: previousStarted });
+    results.push(result);
+    const completed = events[end + 1];
+    if (completed !== undefined) {
+      assert.equal(result.kind, "completed", `task ending at event ${end + 1}: ${JSON.stringify(result.kind === "failed" ? result.error.message : result.kind)}`);
+      if (result.kind === "completed") {
+        const sent = result.commands.map((c) => COMMAND_EVENT[c.commandType]);
+        assert.deepEqual(sent, recordedCommandTypes(events, end + 1), `commands of the task ending at event ${end + 1}`);
+      }
+    }
+    previousStarted = Number(events[end]!.eventId);
+    fed = end + 1;
+  }
+  return results;
+}
+
+/** Replays the whole history in one task, as on a cache miss or in the replayer. */
+export async function runFullReplay(events: readonly HistoryEvent[], runtime: ActivationRunner): Promise<WorkflowTaskResult> {
+  const boundaries = taskBoundaries(events);
+  const lastCompleted = boundaries.filter((i) => events[i + 1] !== undefined).pop();
+  return driveWorkflowTask(newRun(), runtime, {
+    events,
+    previousStartedEventId: lastCompleted === undefined ? 0 : Number(events[lastCompleted]!.eventId),
+  });
+}
