@@ -1,3 +1,5 @@
 // Registers the CLI's subcommands. Each lives in cli/commands/<name>.ts and is
 // imported here for its registerCommand() side effect.
 import "./commands/run.ts";
+import "./commands/replay.ts";
+import "./commands/dev-server.ts";

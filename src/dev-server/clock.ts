@@ -19,25 +19,37 @@ export interface Clock {
   close(): void;
 }
 
+/** setTimeout's limit (about 24.8 days); longer timers wait in steps. */
+const maxDelayMs = 2 ** 31 - 1;
+
 /** The wall clock. */
 export function createRealClock(): Clock {
-  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const timers = new Set<{ handle: ReturnType<typeof setTimeout> }>();
   return {
     now: () => Date.now(),
     schedule(atMs, fire) {
-      const handle = setTimeout(() => {
-        timers.delete(handle);
-        fire();
-      }, Math.max(0, atMs - Date.now()));
-      timers.add(handle);
+      const timer = { handle: undefined as unknown as ReturnType<typeof setTimeout> };
+      const arm = () => {
+        const delay = atMs - Date.now();
+        timer.handle = setTimeout(
+          () => {
+            if (atMs > Date.now()) return arm();
+            timers.delete(timer);
+            fire();
+          },
+          Math.min(maxDelayMs, Math.max(0, delay)),
+        );
+      };
+      arm();
+      timers.add(timer);
       return () => {
-        clearTimeout(handle);
-        timers.delete(handle);
+        clearTimeout(timer.handle);
+        timers.delete(timer);
       };
     },
     poke() {},
     close() {
-      for (const t of timers) clearTimeout(t);
+      for (const t of timers) clearTimeout(t.handle);
       timers.clear();
     },
   };
@@ -69,7 +81,10 @@ export function createVirtualClock(isIdle: () => boolean): Clock {
   };
   const arm = (timer: VirtualTimer) => {
     clearTimeout(timer.handle);
-    timer.handle = setTimeout(() => run(timer), Math.max(0, timer.atMs - now()));
+    timer.handle = setTimeout(
+      () => (timer.atMs > now() ? arm(timer) : run(timer)),
+      Math.min(maxDelayMs, Math.max(0, timer.atMs - now())),
+    );
   };
   const check = () => {
     checkPending = false;

@@ -2,7 +2,12 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { Command } from "../../gen/temporal/api/command/v1/message_pb.ts";
 import { EventType } from "../../gen/temporal/api/enums/v1/event_type_pb.ts";
-import type { HistoryEvent, WorkflowExecutionStartedEventAttributes } from "../../gen/temporal/api/history/v1/message_pb.ts";
+import type {
+  HistoryEvent,
+  WorkflowExecutionStartedEventAttributes,
+  WorkflowTaskCompletedEventAttributes,
+} from "../../gen/temporal/api/history/v1/message_pb.ts";
+import { type WorkerDeploymentVersion, WorkerDeploymentVersionSchema } from "../../gen/temporal/sdk/core/common/common_pb.ts";
 import {
   CancelWorkflowSchema,
   InitializeWorkflowSchema,
@@ -21,7 +26,11 @@ import { HistoryCursor } from "./history/wft-sequence.ts";
 import { type CoreFlag, InternalFlags } from "./internal-flags.ts";
 import { ActivityMachine } from "./machines/activity.ts";
 import type { CommandMachine, EventContext, JobVariant, MachineHost } from "./machines/machine.ts";
-import { CancelWorkflowMachine, CompleteWorkflowMachine, FailWorkflowMachine } from "./machines/terminal-workflow.ts";
+import { CancelExternalMachine } from "./machines/cancel-external.ts";
+import { ChildWorkflowMachine } from "./machines/child-workflow.ts";
+import { SignalExternalMachine } from "./machines/signal-external.ts";
+import { CancelWorkflowMachine, CompleteWorkflowMachine, ContinueAsNewMachine, FailWorkflowMachine } from "./machines/terminal-workflow.ts";
+import { ModifyWorkflowPropertiesMachine, UpsertSearchAttributesMachine } from "./machines/workflow-properties.ts";
 import { TimerMachine } from "./machines/timer.ts";
 import { eventTimeMs, WorkflowTaskMachine } from "./machines/workflow-task.ts";
 import { randomnessSeedFromRunId } from "./randomness-seed.ts";
@@ -31,6 +40,8 @@ export interface WorkflowMachinesOptions {
   workflowId: string;
   /** Known from the poll response; learnt from WorkflowExecutionStarted otherwise. */
   workflowType?: string;
+  /** The run's namespace: the target of signals to its children. */
+  namespace?: string;
   /** Written to sdkMetadata when it differs from what the history last recorded. */
   sdkName: string;
   sdkVersion: string;
@@ -72,13 +83,19 @@ export class WorkflowMachines implements MachineHost {
   private newCommands: QueuedCommand[] = [];
   private readonly timers = new Map<number, TimerMachine>();
   private readonly activities = new Map<number, ActivityMachine>();
+  private readonly children = new Map<number, ChildWorkflowMachine>();
+  private readonly signals = new Map<number, SignalExternalMachine>();
+  private readonly namespace: string;
   private readonly byEventId = new Map<number, CommandMachine | WorkflowTaskMachine>();
   private currentEventId: number | undefined;
+  /** Who completed the task being replayed (as recorded), for version-gated behaviour in the workflow runtime. */
+  private deploymentVersion: WorkerDeploymentVersion | undefined;
 
   constructor(options: WorkflowMachinesOptions) {
     this.runId = options.runId;
     this.workflowId = options.workflowId;
     this.workflowType = options.workflowType ?? "";
+    this.namespace = options.namespace ?? "";
     this.flags = new InternalFlags(options.sdkName, options.sdkVersion);
   }
 
@@ -121,6 +138,7 @@ export class WorkflowMachines implements MachineHost {
     if (last !== undefined) {
       const nextCompleted = this.cursor.peekNextCompleted(eventIdOf(last));
       if (nextCompleted !== undefined) this.flags.addFromComplete(nextCompleted);
+      this.deploymentVersion = nextCompleted !== undefined ? recordedDeploymentVersion(nextCompleted) : undefined;
       if (last.eventType === EventType.WORKFLOW_TASK_STARTED) this.nextStartedEventId = eventIdOf(last);
     }
     if (events.length === 0) this.replaying = false;
@@ -319,6 +337,7 @@ export class WorkflowMachines implements MachineHost {
       historySizeBytes: this.historySizeBytes,
       continueAsNewSuggested: this.continueAsNewSuggested,
       lastSdkVersion: this.flags.lastSdkVersionSeen(),
+      deploymentVersionForCurrentTask: this.replaying ? this.deploymentVersion : undefined,
     });
   }
 
@@ -353,6 +372,50 @@ export class WorkflowMachines implements MachineHost {
         const m = this.activities.get(v.value.seq);
         if (m === undefined) throw this.nondeterminism(`the workflow code cancelled activity seq ${v.value.seq}, which it never scheduled`);
         this.wrapMismatch(() => m.cancel(), m);
+        return;
+      }
+      case "startChildWorkflowExecution": {
+        const m = new ChildWorkflowMachine(this, v.value);
+        this.children.set(v.value.seq, m);
+        this.addCommand(m, m.command, cmd);
+        return;
+      }
+      case "cancelChildWorkflowExecution": {
+        const m = this.children.get(v.value.childWorkflowSeq);
+        if (m === undefined) throw this.nondeterminism(`the workflow code cancelled child workflow seq ${v.value.childWorkflowSeq}, which it never started`);
+        this.wrapMismatch(() => m.cancel(v.value.reason), m);
+        return;
+      }
+      case "signalExternalWorkflowExecution": {
+        const m = new SignalExternalMachine(this, v.value, this.namespace);
+        this.signals.set(v.value.seq, m);
+        this.addCommand(m, m.command, cmd);
+        return;
+      }
+      case "cancelSignalWorkflow": {
+        const m = this.signals.get(v.value.seq);
+        if (m === undefined) throw this.nondeterminism(`the workflow code cancelled signal seq ${v.value.seq}, which it never sent`);
+        this.wrapMismatch(() => m.cancel(), m);
+        return;
+      }
+      case "requestCancelExternalWorkflowExecution": {
+        const m = new CancelExternalMachine(this, v.value);
+        this.addCommand(m, m.command, cmd);
+        return;
+      }
+      case "upsertWorkflowSearchAttributes": {
+        const m = new UpsertSearchAttributesMachine(v.value);
+        this.addCommand(m, m.command, cmd);
+        return;
+      }
+      case "modifyWorkflowProperties": {
+        const m = new ModifyWorkflowPropertiesMachine(v.value);
+        this.addCommand(m, m.command, cmd);
+        return;
+      }
+      case "continueAsNewWorkflowExecution": {
+        const m = new ContinueAsNewMachine(v.value, this.workflowType);
+        this.addCommand(m, m.command, cmd);
         return;
       }
       case "completeWorkflowExecution": {
@@ -426,6 +489,19 @@ export class WorkflowMachines implements MachineHost {
     if (this.currentEventId !== undefined) options.eventId = this.currentEventId;
     return new NondeterminismError(detail, options);
   }
+}
+
+/**
+ * The worker version a WorkflowTaskCompleted records, newest field first:
+ * the official TypeScript SDK recognises histories of its releases that
+ * wrote no SDK flags by this build id (`@temporalio/worker@1.11.1+...`).
+ */
+function recordedDeploymentVersion(attrs: WorkflowTaskCompletedEventAttributes): WorkerDeploymentVersion | undefined {
+  const v = attrs.deploymentVersion;
+  if (v !== undefined && v.buildId !== "") return create(WorkerDeploymentVersionSchema, { deploymentName: v.deploymentName, buildId: v.buildId });
+  const buildId = attrs.deployment?.buildId || attrs.workerVersion?.buildId || attrs.binaryChecksum;
+  if (!buildId) return undefined;
+  return create(WorkerDeploymentVersionSchema, { deploymentName: attrs.deployment?.seriesName ?? attrs.workerDeploymentName, buildId });
 }
 
 function describeEvent(event: HistoryEvent): string {

@@ -109,7 +109,7 @@ export async function* runReplayHistories(
       try {
         const history = toHistory(item.history, source);
         runId = runIdOf(history);
-        await replayOne(runtime, history, { source, workflowId, runId });
+        await replayOne(runtime, history, { source, workflowId, runId, namespace: options.namespace ?? "default" });
         yield { workflowId, runId, source, error: undefined };
       } catch (err) {
         const error = err instanceof ReplayError ? err : new ReplayError(`${source}: ${err instanceof Error ? err.message : String(err)}`, source, { cause: err });
@@ -173,7 +173,11 @@ function runIdOf(history: History): string {
   return first.attributes.value.originalExecutionRunId;
 }
 
-async function replayOne(runtime: ActivationRunner, history: History, ids: { source: string; workflowId: string; runId: string }): Promise<void> {
+async function replayOne(
+  runtime: ActivationRunner,
+  history: History,
+  ids: { source: string; workflowId: string; runId: string; namespace: string },
+): Promise<void> {
   const { source } = ids;
   const first = history.events[0];
   if (first?.attributes.case !== "workflowExecutionStartedEventAttributes") {
@@ -182,6 +186,7 @@ async function replayOne(runtime: ActivationRunner, history: History, ids: { sou
   const run = new WorkflowRun({
     runId: ids.runId || "replay-run",
     workflowId: ids.workflowId,
+    namespace: ids.namespace,
     workflowType: first.attributes.value.workflowType?.name ?? "",
     sdkName: "temporal-edge-worker",
     sdkVersion: VERSION,

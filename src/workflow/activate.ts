@@ -9,9 +9,11 @@
 // microtask flush, so a deadline can interrupt the whole activation).
 import { create } from "@bufbuild/protobuf";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
-import type {
-  WorkflowActivation,
-  WorkflowActivationJob,
+import {
+  type WorkflowActivation,
+  type WorkflowActivationJob,
+  WorkflowActivationJobSchema,
+  WorkflowActivationSchema,
 } from "../../gen/temporal/sdk/core/workflow_activation/workflow_activation_pb.ts";
 import {
   type WorkflowActivationCompletion,
@@ -20,6 +22,8 @@ import {
 import type { Activator } from "./activator.ts";
 import { setCurrentActivator } from "./context.ts";
 import { SdkFlag } from "./flags.ts";
+import { composeInterceptors } from "./interceptors.ts";
+import { continueAsNewReasons } from "./info-from-activation.ts";
 import type { WorkflowLogRecord } from "./log.ts";
 
 export interface ActivationResult {
@@ -53,6 +57,14 @@ function applyJob(activator: Activator, job: Job): void {
       return activator.notifyHasPatch(job.value);
     case "doUpdate":
       return activator.doUpdate(job.value);
+    case "resolveChildWorkflowExecutionStart":
+      return activator.resolveChildWorkflowExecutionStart(job.value);
+    case "resolveChildWorkflowExecution":
+      return activator.resolveChildWorkflowExecution(job.value);
+    case "resolveSignalExternalWorkflow":
+      return activator.resolveSignalExternalWorkflow(job.value);
+    case "resolveRequestCancelExternalWorkflow":
+      return activator.resolveRequestCancelExternalWorkflow(job.value);
     case "removeFromCache":
       return activator.removeFromCache();
     case undefined:
@@ -79,6 +91,27 @@ function activateBatch(activator: Activator, jobs: Job[]): void {
     activator.startWorkflow(start.value);
     activator.tryUnblockConditions();
   }
+}
+
+/**
+ * Applies a batch through the run's internals interceptors (`activate`),
+ * which see it as an activation holding just that batch's jobs.
+ */
+function activateBatchIntercepted(activator: Activator, activation: WorkflowActivation, jobs: Job[], batchIndex: number): void {
+  if (activator.interceptors.internals.length === 0) {
+    activateBatch(activator, jobs);
+    return;
+  }
+  const batch = create(WorkflowActivationSchema, {
+    ...activation,
+    jobs: jobs.map((variant) => create(WorkflowActivationJobSchema, { variant })),
+  });
+  composeInterceptors(activator.interceptors.internals, "activate", (input) =>
+    activateBatch(
+      activator,
+      input.activation.jobs.map((j) => j.variant),
+    ),
+  )({ activation: batch, batchIndex });
 }
 
 /** A yield of `activationSteps`: the driver must let the microtask queue run empty, then resume. */
@@ -109,10 +142,13 @@ export function* activationSteps(activator: Activator, activation: WorkflowActiv
         historyLength: activation.historyLength,
         historySize: Number(activation.historySizeBytes),
         continueAsNewSuggested: activation.continueAsNewSuggested,
+        suggestedContinueAsNewReasons: continueAsNewReasons(activation),
+        targetWorkerDeploymentVersionChanged: activation.targetWorkerDeploymentVersionChanged,
         currentBuildId: activation.deploymentVersionForCurrentTask?.buildId ?? "",
         unsafe: { ...activator.info.unsafe, isReplaying: activation.isReplaying, isReplayingHistoryEvents: activation.isReplaying },
       };
       activator.addKnownFlags(activation.availableInternalFlags);
+      if (activation.lastSdkVersion) activator.sdkVersion = activation.lastSdkVersion;
       const init = jobs.find((j) => j.case === "initializeWorkflow");
       if (init?.case === "initializeWorkflow") activator.initializeWorkflow(init.value);
 
@@ -128,21 +164,26 @@ export function* activationSteps(activator: Activator, activation: WorkflowActiv
         const seeds = rest.filter((j) => j.case === "updateRandomSeed");
         const last = seeds[seeds.length - 1];
         if (last?.case === "updateRandomSeed") activator.updateRandomSeed(last.value);
-        activateBatch(
+        activateBatchIntercepted(
           activator,
+          activation,
           rest.filter((j) => j.case !== "updateRandomSeed"),
+          0,
         );
         yield* settle(activator);
       } else {
+        let batchIndex = 0;
         for (const batch of [rest.filter((j) => j.case === "signalWorkflow"), rest.filter((j) => j.case !== "signalWorkflow")]) {
           if (batch.length === 0) continue;
-          activateBatch(activator, batch);
+          activateBatchIntercepted(activator, activation, batch, batchIndex++);
           yield* settle(activator);
         }
       }
     }
     activator.rejectBufferedUpdates();
-    const commands = activator.takeCommands();
+    const { commands } = composeInterceptors(activator.interceptors.internals, "concludeActivation", (input) => input)({
+      commands: activator.takeCommands(),
+    });
     if (activator.completed) activator.warnIfUnfinishedHandlers();
     const completion = create(WorkflowActivationCompletionSchema, {
       runId: activation.runId,

@@ -14,6 +14,10 @@ import type {
   NotifyHasPatch,
   QueryWorkflow,
   ResolveActivity,
+  ResolveChildWorkflowExecution,
+  ResolveChildWorkflowExecutionStart,
+  ResolveRequestCancelExternalWorkflow,
+  ResolveSignalExternalWorkflow,
   SignalWorkflow,
   UpdateRandomSeed,
 } from "../../gen/temporal/sdk/core/workflow_activation/workflow_activation_pb.ts";
@@ -24,8 +28,15 @@ import type { AsyncLocalStore } from "../platform/platform.ts";
 import { alea, type Random, seedBytes } from "./alea.ts";
 import { CancellationScope, RootCancellationScope } from "./cancellation-scope.ts";
 import { ContinueAsNew } from "./continue-as-new.ts";
-import { DeterminismViolationError, IllegalStateError, isCancellation } from "./errors.ts";
-import { isKnownFlag, type SdkFlagDefinition } from "./flags.ts";
+import { StartChildWorkflowExecutionFailedCause } from "../../gen/temporal/sdk/core/child_workflow/child_workflow_pb.ts";
+import {
+  DeterminismViolationError,
+  IllegalStateError,
+  isCancellation,
+  LocalActivityDoBackoff,
+  WorkflowExecutionAlreadyStartedError,
+} from "./errors.ts";
+import { flagAlternativeConditionHolds, isKnownFlag, type SdkFlagDefinition } from "./flags.ts";
 import {
   type DefaultQueryHandler,
   type DefaultSignalHandler,
@@ -35,7 +46,8 @@ import {
   type SignalHandlerEntry,
   type UpdateHandlerEntry,
 } from "./handler-types.ts";
-import type { WorkflowInfo } from "./info.ts";
+import type { UpdateInfo, WorkflowInfo } from "./info.ts";
+import { composeInterceptors, type WorkflowInterceptors } from "./interceptors.ts";
 import type { WorkflowLogRecord } from "./log.ts";
 
 export type WorkflowCommandInit = MessageInitShape<typeof WorkflowCommandSchema>;
@@ -64,9 +76,20 @@ export interface ActivatorOptions {
   payloadConverter: PayloadConverter;
   failureConverter: FailureConverter;
   createAsyncLocalStorage: <T>() => AsyncLocalStore<T>;
+  /**
+   * Activity types the worker runs, for the eager check of local activities
+   * (an unregistered type fails at once instead of after a round trip).
+   * Unknown (no check) when absent.
+   */
+  registeredActivityNames?: ReadonlySet<string> | undefined;
 }
 
 const RESERVED_PREFIX = "__temporal_";
+
+/** The SDK's own query and update names, which skip interceptors. */
+function isInternalName(name: string): boolean {
+  return name.startsWith(RESERVED_PREFIX) || name === "__stack_trace" || name === "__enhanced_stack_trace";
+}
 
 export class Activator {
   info: WorkflowInfo;
@@ -80,7 +103,23 @@ export class Activator {
   readonly rootScope: CancellationScope;
 
   readonly nextSeqs = { timer: 1, activity: 1, childWorkflow: 1, signalWorkflow: 1, cancelWorkflow: 1, condition: 1 };
-  readonly completions = { timer: new Map<number, Completion>(), activity: new Map<number, Completion>() };
+  readonly completions = {
+    timer: new Map<number, Completion>(),
+    activity: new Map<number, Completion>(),
+    childWorkflowStart: new Map<number, Completion>(),
+    childWorkflowComplete: new Map<number, Completion>(),
+    signalWorkflow: new Map<number, Completion>(),
+    cancelWorkflow: new Map<number, Completion>(),
+  };
+  /** The run's interceptors, from the factories of the interceptor modules (set when the run starts). */
+  interceptors: Required<WorkflowInterceptors> = { inbound: [], outbound: [], internals: [] };
+  /** Which update handler the calling code runs in, for currentUpdateInfo(). */
+  readonly updateStorage: AsyncLocalStore<UpdateInfo>;
+  readonly registeredActivityNames: ReadonlySet<string> | undefined;
+  /** The SDK version that last wrote this history (the activation's lastSdkVersion), for version-gated flags. */
+  sdkVersion: string | undefined;
+  /** What the workflow says it is doing (setCurrentDetails), served by the __temporal_workflow_metadata query. */
+  currentDetails = "";
   readonly blockedConditions = new Map<number, BlockedCondition>();
 
   readonly signalHandlers = new Map<string, SignalHandlerEntry>();
@@ -118,6 +157,8 @@ export class Activator {
     this.payloadConverter = options.payloadConverter;
     this.failureConverter = options.failureConverter;
     this.scopeStorage = options.createAsyncLocalStorage<CancellationScope>();
+    this.updateStorage = options.createAsyncLocalStorage<UpdateInfo>();
+    this.registeredActivityNames = options.registeredActivityNames;
     this.rootScope = new RootCancellationScope();
   }
 
@@ -145,14 +186,19 @@ export class Activator {
     }
   }
 
-  /** A flag is on when the history says so, or for new (non-replayed) code when it is on by default. */
+  /**
+   * A flag is on when the history says so, or for new (non-replayed) code
+   * when it is on by default, or, while replaying, when the flag's condition
+   * on the SDK version that wrote the task holds (those are not recorded as
+   * used, as in the official SDK).
+   */
   hasFlag(flag: SdkFlagDefinition): boolean {
     if (this.knownFlags.has(flag.id)) return true;
     if (!this.info.unsafe.isReplaying && flag.enabledByDefault) {
       this.knownFlags.add(flag.id);
       return true;
     }
-    return false;
+    return this.info.unsafe.isReplaying && flagAlternativeConditionHolds(flag, { currentBuildId: this.info.currentBuildId, sdkVersion: this.sdkVersion });
   }
 
   // ---- conversion ----
@@ -197,7 +243,8 @@ export class Activator {
     // completion step) has as many hops as the official SDK's, so a workflow
     // result and the commands of handlers settle in the same order.
     log("debug", "Workflow started");
-    const run = async () => await this.workflow(...args);
+    const execute = composeInterceptors(this.interceptors.inbound, "execute", async (input) => await this.workflow(...input.args));
+    const run = async () => await execute({ args, headers: job.headers });
     run()
       .then(
         (result) => {
@@ -242,10 +289,68 @@ export class Activator {
         completion.reject(this.failureToError(status.value.failure));
         return;
       case "backoff":
-        throw new IllegalStateError(`resolveActivity ${job.seq}: local activity backoff is not supported by this runtime yet`);
+        completion.reject(new LocalActivityDoBackoff(status.value));
+        return;
       default:
         throw new TypeError(`resolveActivity ${job.seq}: the job has no result`);
     }
+  }
+
+  resolveChildWorkflowExecutionStart(job: ResolveChildWorkflowExecutionStart): void {
+    const completion = this.consumeCompletion("childWorkflowStart", job.seq);
+    const status = job.status;
+    switch (status.case) {
+      case "succeeded":
+        if (!status.value.runId) throw new TypeError(`resolveChildWorkflowExecutionStart ${job.seq}: succeeded without a runId`);
+        completion.resolve(status.value.runId);
+        return;
+      case "failed":
+        if (status.value.cause !== StartChildWorkflowExecutionFailedCause.WORKFLOW_ALREADY_EXISTS) {
+          throw new IllegalStateError(`resolveChildWorkflowExecutionStart ${job.seq}: unknown start failure cause ${status.value.cause}`);
+        }
+        // The result promise is settled through the start promise; no result job will follow.
+        this.completions.childWorkflowComplete.delete(job.seq);
+        completion.reject(
+          new WorkflowExecutionAlreadyStartedError("Workflow execution already started", status.value.workflowId, status.value.workflowType),
+        );
+        return;
+      case "cancelled":
+        if (!status.value.failure) throw new TypeError(`resolveChildWorkflowExecutionStart ${job.seq}: cancelled without a failure`);
+        this.completions.childWorkflowComplete.delete(job.seq);
+        completion.reject(this.failureToError(status.value.failure));
+        return;
+      default:
+        throw new TypeError(`resolveChildWorkflowExecutionStart ${job.seq}: the job has no status`);
+    }
+  }
+
+  resolveChildWorkflowExecution(job: ResolveChildWorkflowExecution): void {
+    const completion = this.consumeCompletion("childWorkflowComplete", job.seq);
+    const status = job.result?.status;
+    switch (status?.case) {
+      case "completed":
+        completion.resolve(status.value.result ? this.payloadConverter.fromPayload(status.value.result) : undefined);
+        return;
+      case "failed":
+      case "cancelled":
+        if (!status.value.failure) throw new TypeError(`resolveChildWorkflowExecution ${job.seq}: ${status.case} result without a failure`);
+        completion.reject(this.failureToError(status.value.failure));
+        return;
+      default:
+        throw new TypeError(`resolveChildWorkflowExecution ${job.seq}: the job has no result`);
+    }
+  }
+
+  resolveSignalExternalWorkflow(job: ResolveSignalExternalWorkflow): void {
+    const completion = this.consumeCompletion("signalWorkflow", job.seq);
+    if (job.failure) completion.reject(this.failureToError(job.failure));
+    else completion.resolve(undefined);
+  }
+
+  resolveRequestCancelExternalWorkflow(job: ResolveRequestCancelExternalWorkflow): void {
+    const completion = this.consumeCompletion("cancelWorkflow", job.seq);
+    if (job.failure) completion.reject(this.failureToError(job.failure));
+    else completion.resolve(undefined);
   }
 
   updateRandomSeed(job: UpdateRandomSeed): void {
@@ -269,14 +374,14 @@ export class Activator {
     }
     const executionSeq = this.signalExecutionSeq++;
     this.inProgressSignals.set(executionSeq, { name, unfinishedPolicy: entry?.unfinishedPolicy ?? HandlerUnfinishedPolicy.WARN_AND_ABANDON });
-    const args = this.fromPayloads(job.input);
-    const handle = async () => {
-      if (entry) return await entry.handler(...args);
+    const execute = composeInterceptors(this.interceptors.inbound, "handleSignal", async (input) => {
+      const handler = this.signalHandlers.get(input.signalName)?.handler;
+      if (handler) return void (await handler(...input.args));
       const fallback = this.defaultSignalHandler;
-      if (fallback) return await fallback(name, ...args);
-      throw new IllegalStateError(`No registered signal handler for signal: ${name}`);
-    };
-    handle()
+      if (fallback) return void (await fallback(input.signalName, ...input.args));
+      throw new IllegalStateError(`No registered signal handler for signal: ${input.signalName}`);
+    });
+    execute({ signalName: name, args: this.fromPayloads(job.input), headers: job.headers })
       .catch((error: unknown) => this.handleWorkflowFailure(error))
       .finally(() => this.inProgressSignals.delete(executionSeq));
   }
@@ -298,17 +403,18 @@ export class Activator {
     if (queryType.startsWith(RESERVED_PREFIX) && !this.queryHandlers.has(queryType) && this.defaultQueryHandler !== undefined) {
       throw new TypeError(`Cannot use query name: '${queryType}', with reserved prefix: '${RESERVED_PREFIX}'`);
     }
-    const args = this.fromPayloads(job.arguments);
-    const answer = (): Promise<unknown> => {
-      let fn = this.queryHandlers.get(queryType)?.handler;
+    // The SDK's own queries bypass interceptors.
+    const interceptors = isInternalName(queryType) ? [] : this.interceptors.inbound;
+    const execute = composeInterceptors(interceptors, "handleQuery", (input) => {
+      let fn = this.queryHandlers.get(input.queryName)?.handler;
       const fallback = this.defaultQueryHandler;
-      if (fn === undefined && fallback !== undefined) fn = (...a: unknown[]) => fallback(queryType, ...a);
+      if (fn === undefined && fallback !== undefined) fn = (...a: unknown[]) => fallback(input.queryName, ...a);
       if (fn === undefined) {
         const known = [...this.queryHandlers.keys()].join(" ");
-        return Promise.reject(new ReferenceError(`Workflow did not register a handler for ${queryType}. Registered queries: [${known}]`));
+        return Promise.reject(new ReferenceError(`Workflow did not register a handler for ${input.queryName}. Registered queries: [${known}]`));
       }
       try {
-        const result = fn(...args);
+        const result = fn(...input.args);
         if (result instanceof Promise) {
           return Promise.reject(new DeterminismViolationError("Query handlers should not return a Promise"));
         }
@@ -316,8 +422,8 @@ export class Activator {
       } catch (err) {
         return Promise.reject(err);
       }
-    };
-    answer().then(
+    });
+    execute({ queryId, queryName: queryType, args: this.fromPayloads(job.arguments), headers: job.headers }).then(
       (result) =>
         this.pushCommand({
           variant: { case: "respondToQuery", value: { queryId, variant: { case: "succeeded", value: { response: this.toPayload(result) } } } },
@@ -352,21 +458,35 @@ export class Activator {
       this.bufferedUpdates.push(job);
       return;
     }
+    const interceptors = isInternalName(name) ? [] : this.interceptors.inbound;
     const respond = (response: UpdateResponseInit) =>
       this.pushCommand({ variant: { case: "updateResponse", value: { protocolInstanceId, response } } });
     const reject = (error: unknown) => respond({ case: "rejected", value: this.errorToFailure(ensureTemporalFailure(error)) });
+    // Fresh arguments for the validator and the handler: the handler never sees what the validator did to its copy.
+    const makeInput = () => ({ updateId: id, name, args: this.fromPayloads(job.input), headers: job.headers });
     const run = async () => {
-      let args: unknown[];
+      let input: ReturnType<typeof makeInput>;
       try {
-        if (runValidator && entry.validator) entry.validator(...this.fromPayloads(job.input));
-        args = this.fromPayloads(job.input);
+        const { validator } = entry;
+        if (runValidator && validator) {
+          // A validator is a live, read-only check: its log lines are not replays of earlier ones.
+          const replayingEvents = this.info.unsafe.isReplayingHistoryEvents;
+          this.info = { ...this.info, unsafe: { ...this.info.unsafe, isReplayingHistoryEvents: false } };
+          try {
+            composeInterceptors(interceptors, "validateUpdate", (i) => validator(...i.args))(makeInput());
+          } finally {
+            this.info = { ...this.info, unsafe: { ...this.info.unsafe, isReplayingHistoryEvents: replayingEvents } };
+          }
+        }
+        input = makeInput();
       } catch (error) {
         reject(error);
         return;
       }
       respond({ case: "accepted", value: {} });
       this.inProgressUpdates.set(id, { name, unfinishedPolicy: entry.unfinishedPolicy });
-      await (async () => await entry.handler(...args))()
+      const execute = composeInterceptors(interceptors, "handleUpdate", async (i) => await entry.handler(...i.args));
+      await execute(input)
         .then((result) => respond({ case: "completed", value: this.toPayload(result) }))
         .catch((error: unknown) => {
           if (error instanceof TemporalFailure) reject(error);
@@ -374,7 +494,7 @@ export class Activator {
         })
         .finally(() => this.inProgressUpdates.delete(id));
     };
-    run();
+    this.updateStorage.run({ id, name }, run);
   }
 
   dispatchBufferedUpdates(): void {

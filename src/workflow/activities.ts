@@ -3,7 +3,10 @@ import { ActivityCancellationType as ProtoCancellationType } from "../../gen/tem
 import { compileRetryPolicy, type RetryPolicy } from "../client/retry-policy.ts";
 import { type Duration, msToNumber } from "../common/duration.ts";
 import { CancellationScope } from "./cancellation-scope.ts";
+import type { Activator } from "./activator.ts";
 import { getActivator } from "./context.ts";
+import { type ActivityInput, composeInterceptors } from "./interceptors.ts";
+import { userMetadata } from "./user-metadata.ts";
 
 /** How a cancelled activity is reported back to the workflow, as @temporalio/workflow's. */
 export const ActivityCancellationType = {
@@ -25,6 +28,8 @@ export interface ActivityOptions {
   cancellationType?: ActivityCancellationType;
   /** Whether the server may hand the activity straight back to this worker. Default true. */
   allowEagerDispatch?: boolean;
+  /** A one-line summary shown for this activity in the UI. */
+  summary?: string;
 }
 
 export type ActivityFunction = (...args: never[]) => Promise<unknown>;
@@ -33,23 +38,23 @@ export type ActivityInterfaceFor<T> = {
   [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
 };
 
-function quiet(promise: Promise<unknown>): void {
+export function quiet(promise: Promise<unknown>): void {
   promise.catch(() => undefined);
 }
 
-const CANCELLATION_TYPES: Record<ActivityCancellationType, ProtoCancellationType> = {
+export const CANCELLATION_TYPES: Record<ActivityCancellationType, ProtoCancellationType> = {
   TRY_CANCEL: ProtoCancellationType.TRY_CANCEL,
   WAIT_CANCELLATION_COMPLETED: ProtoCancellationType.WAIT_CANCELLATION_COMPLETED,
   ABANDON: ProtoCancellationType.ABANDON,
 };
 
-function validateActivityOptions(options: ActivityOptions): void {
+export function validateActivityOptions(options: ActivityOptions): void {
   if (options.scheduleToCloseTimeout === undefined && options.startToCloseTimeout === undefined) {
     throw new TypeError("Required either scheduleToCloseTimeout or startToCloseTimeout");
   }
 }
 
-function optionalDuration(value: Duration | undefined, field: string) {
+export function optionalDuration(value: Duration | undefined, field: string) {
   return value === undefined ? undefined : durationFromMs(msToNumber(value, field));
 }
 
@@ -58,9 +63,14 @@ export function scheduleActivity<R = unknown>(activityType: string, args: unknow
   const activator = getActivator("scheduleActivity()");
   if (options === undefined) throw new TypeError("Got empty activity options");
   const seq = activator.nextSeqs.activity++;
+  const execute = composeInterceptors(activator.interceptors.outbound, "scheduleActivity", (input) => startActivity(activator, input));
+  return execute({ activityType, args, options, headers: {}, seq }) as Promise<R>;
+}
+
+function startActivity(activator: Activator, { activityType, args, options, headers, seq }: ActivityInput): Promise<unknown> {
   validateActivityOptions(options);
   const activityId = options.activityId ?? `${seq}`;
-  return new Promise<R>((resolve, reject) => {
+  return new Promise<unknown>((resolve, reject) => {
     const scope = CancellationScope.current();
     if (scope.consideredCancelled) {
       quiet(scope.cancelRequested.catch(reject));
@@ -83,6 +93,7 @@ export function scheduleActivity<R = unknown>(activityType: string, args: unknow
           seq,
           activityId,
           activityType,
+          headers,
           arguments: args.map((a) => activator.toPayload(a)),
           ...(options.retry ? { retryPolicy: compileRetryPolicy(options.retry) } : {}),
           taskQueue: options.taskQueue || activator.info.taskQueue,
@@ -94,8 +105,9 @@ export function scheduleActivity<R = unknown>(activityType: string, args: unknow
           doNotEagerlyExecute: !(options.allowEagerDispatch ?? true),
         },
       },
+      ...userMetadata(activator, options.summary),
     });
-    activator.completions.activity.set(seq, { resolve: (v) => resolve(v as R), reject });
+    activator.completions.activity.set(seq, { resolve, reject });
   });
 }
 

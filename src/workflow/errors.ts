@@ -1,4 +1,6 @@
-import { ActivityFailure, CancelledFailure, ChildWorkflowFailure, NexusOperationFailure } from "../failure/index.ts";
+import type { DoBackoff } from "../../gen/temporal/sdk/core/activity_result/activity_result_pb.ts";
+import { ActivityFailure, CancelledFailure, ChildWorkflowFailure, NexusOperationFailure, TemporalFailure } from "../failure/index.ts";
+import { markFailureClass } from "../failure/instance-of.ts";
 
 /** Base class of the errors workflow code can get from this API, as in @temporalio/workflow. */
 export class WorkflowError extends Error {
@@ -25,4 +27,32 @@ export function isCancellation(err: unknown): boolean {
     ((err instanceof ActivityFailure || err instanceof ChildWorkflowFailure || err instanceof NexusOperationFailure) &&
       err.cause instanceof CancelledFailure)
   );
+}
+
+/**
+ * A child workflow could not start because an execution with its workflow id
+ * already exists (and the id reuse policy forbids another). A TemporalFailure,
+ * as in @temporalio/common: uncaught, it fails the workflow, not its task.
+ */
+export class WorkflowExecutionAlreadyStartedError extends TemporalFailure {
+  constructor(
+    message: string,
+    readonly workflowId: string,
+    readonly workflowType: string,
+  ) {
+    super(message);
+  }
+}
+markFailureClass(WorkflowExecutionAlreadyStartedError, "WorkflowExecutionAlreadyStartedError");
+
+/**
+ * A local activity attempt failed and its retry waits longer than the local
+ * retry threshold: the runtime sleeps for `backoff.backoffDuration` (a durable
+ * timer) and schedules the next attempt. Workflow code never sees it.
+ */
+export class LocalActivityDoBackoff extends Error {
+  override readonly name = "LocalActivityDoBackoff";
+  constructor(readonly backoff: DoBackoff) {
+    super("local activity backoff");
+  }
 }

@@ -3,11 +3,8 @@
 // thread: replay, tests, and the inside of each workflow thread); the
 // threaded form in thread-runtime.ts has the same interface.
 import { create } from "@bufbuild/protobuf";
-import { timestampDate, timestampMs } from "@bufbuild/protobuf/wkt";
-import type {
-  InitializeWorkflow,
-  WorkflowActivation,
-} from "../../gen/temporal/sdk/core/workflow_activation/workflow_activation_pb.ts";
+import { timestampMs } from "@bufbuild/protobuf/wkt";
+import type { WorkflowActivation } from "../../gen/temporal/sdk/core/workflow_activation/workflow_activation_pb.ts";
 import {
   type WorkflowActivationCompletion,
   WorkflowActivationCompletionSchema,
@@ -19,10 +16,10 @@ import type { Logger } from "../logging/types.ts";
 import type { AsyncLocalStore } from "../platform/platform.ts";
 import { type ActivationResult, failedCompletion, runActivation, runActivationSync } from "./activate.ts";
 import { Activator } from "./activator.ts";
-import { installWorkflowGlobals, originalGlobals } from "./global-overrides.ts";
-import type { WorkflowInfo } from "./info.ts";
-import type { WorkflowLogRecord } from "./log.ts";
 import { DeadlockError } from "./deadlock.ts";
+import { installWorkflowGlobals, originalGlobals } from "./global-overrides.ts";
+import { infoFromInitJob } from "./info-from-activation.ts";
+import type { WorkflowLogRecord } from "./log.ts";
 
 /** A module's exports: workflow functions by name (a `default` export catches every other type). */
 export type WorkflowModule = Record<string, unknown>;
@@ -67,49 +64,6 @@ export interface InProcessRuntimeOptions {
   runWithTimeout?: (fn: () => void, timeoutMs: number) => void;
   /** How long an activation may run before [TMPRL1101]. Default 2000 ms. */
   deadlockTimeoutMs?: number;
-}
-
-/** The run's starting WorkflowInfo, from the initializeWorkflow job. */
-export function infoFromInitJob(
-  activation: WorkflowActivation,
-  job: InitializeWorkflow,
-  options: { namespace: string; taskQueue: string },
-): WorkflowInfo {
-  const ms = (d: { seconds: bigint; nanos: number } | undefined) =>
-    d === undefined ? undefined : Number(d.seconds) * 1000 + Math.floor(d.nanos / 1_000_000);
-  const now = activation.timestamp ? timestampMs(activation.timestamp) : 0;
-  return {
-    workflowId: job.workflowId,
-    runId: activation.runId,
-    workflowType: job.workflowType,
-    namespace: options.namespace,
-    taskQueue: options.taskQueue,
-    firstExecutionRunId: job.firstExecutionRunId,
-    originalExecutionRunId: job.originalExecutionRunId || activation.runId,
-    continuedFromExecutionRunId: job.continuedFromExecutionRunId || undefined,
-    parent: job.parentWorkflowInfo
-      ? { workflowId: job.parentWorkflowInfo.workflowId, runId: job.parentWorkflowInfo.runId, namespace: job.parentWorkflowInfo.namespace }
-      : undefined,
-    root: job.rootWorkflow ? { workflowId: job.rootWorkflow.workflowId, runId: job.rootWorkflow.runId } : undefined,
-    searchAttributes: {},
-    memo: {},
-    lastResult: undefined,
-    lastFailure: undefined,
-    startTime: job.startTime ? timestampDate(job.startTime) : new originalGlobals.Date(now),
-    runStartTime: new originalGlobals.Date(now),
-    executionTimeoutMs: ms(job.workflowExecutionTimeout),
-    executionExpirationTime: job.workflowExecutionExpirationTime ? timestampDate(job.workflowExecutionExpirationTime) : undefined,
-    runTimeoutMs: ms(job.workflowRunTimeout),
-    taskTimeoutMs: ms(job.workflowTaskTimeout) ?? 10_000,
-    attempt: job.attempt,
-    cronSchedule: job.cronSchedule || undefined,
-    cronScheduleToScheduleInterval: ms(job.cronScheduleToScheduleInterval) || undefined,
-    historyLength: activation.historyLength,
-    historySize: Number(activation.historySizeBytes),
-    continueAsNewSuggested: activation.continueAsNewSuggested,
-    currentBuildId: activation.deploymentVersionForCurrentTask?.buildId ?? "",
-    unsafe: { isReplaying: activation.isReplaying, isReplayingHistoryEvents: activation.isReplaying, now: () => originalGlobals.Date.now() },
-  };
 }
 
 function emptySuccess(runId: string): WorkflowActivationCompletion {

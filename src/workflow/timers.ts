@@ -1,8 +1,11 @@
 import { durationFromMs } from "@bufbuild/protobuf/wkt";
 import { type Duration, msToNumber } from "../common/duration.ts";
 import { CancellationScope } from "./cancellation-scope.ts";
+import type { Activator } from "./activator.ts";
 import { getActivator } from "./context.ts";
+import { composeInterceptors, type TimerInput, type TimerOptions } from "./interceptors.ts";
 import { patched } from "./patches.ts";
+import { userMetadata } from "./user-metadata.ts";
 
 /** A promise the runtime handles itself: keeps runtimes from reporting it as unhandled. */
 function quiet(promise: Promise<unknown>): void {
@@ -12,12 +15,17 @@ function quiet(promise: Promise<unknown>): void {
 /**
  * A durable timer: resolves after `ms` of workflow time (the server fires it,
  * so it survives worker restarts). Cancelling its scope cancels the timer and
- * rejects with a CancelledFailure.
+ * rejects with a CancelledFailure. `options.summary` is shown in the UI.
  */
-export function sleep(ms: Duration): Promise<void> {
+export function sleep(ms: Duration, options?: TimerOptions): Promise<void> {
   const activator = getActivator("sleep()");
   const seq = activator.nextSeqs.timer++;
   const durationMs = Math.max(1, msToNumber(ms, "sleep duration"));
+  const execute = composeInterceptors(activator.interceptors.outbound, "startTimer", (input) => startTimer(activator, input));
+  return execute(options === undefined ? { durationMs, seq } : { durationMs, seq, options });
+}
+
+function startTimer(activator: Activator, { seq, durationMs, options }: TimerInput): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const scope = CancellationScope.current();
     if (scope.consideredCancelled) {
@@ -34,7 +42,10 @@ export function sleep(ms: Duration): Promise<void> {
         }),
       );
     }
-    activator.pushCommand({ variant: { case: "startTimer", value: { seq, startToFireTimeout: durationFromMs(durationMs) } } });
+    activator.pushCommand({
+      variant: { case: "startTimer", value: { seq, startToFireTimeout: durationFromMs(durationMs) } },
+      ...userMetadata(activator, options?.summary),
+    });
     activator.completions.timer.set(seq, { resolve: () => resolve(), reject });
   });
 }
@@ -47,15 +58,15 @@ const CONDITION_0_PATCH = "__sdk_internal_patch_number:1";
  * activation. With a timeout, resolves `false` when the timeout (a durable
  * timer) comes first, `true` otherwise.
  */
-export function condition(fn: () => boolean, timeout: Duration): Promise<boolean>;
+export function condition(fn: () => boolean, timeout: Duration, options?: TimerOptions): Promise<boolean>;
 export function condition(fn: () => boolean): Promise<void>;
-export async function condition(fn: () => boolean, timeout?: Duration): Promise<void | boolean> {
+export async function condition(fn: () => boolean, timeout?: Duration, options?: TimerOptions): Promise<void | boolean> {
   getActivator("condition()");
   if (timeout === 0 && !patched(CONDITION_0_PATCH)) return waitFor(fn);
   if (typeof timeout === "number" || typeof timeout === "string") {
     return CancellationScope.cancellable(async () => {
       try {
-        return await Promise.race([sleep(timeout).then(() => false), waitFor(fn).then(() => true)]);
+        return await Promise.race([sleep(timeout, options).then(() => false), waitFor(fn).then(() => true)]);
       } finally {
         CancellationScope.current().cancel();
       }

@@ -18,6 +18,8 @@ export class HistoryBuilder {
   private lastStartedTask = 0n;
   private readonly timers = new Map<number, bigint>();
   private readonly activities = new Map<number, { scheduled: bigint; started: bigint }>();
+  private readonly children = new Map<string, { initiated: bigint; started: bigint }>();
+  private readonly externals = new Map<number, bigint>();
   private timeMs = Date.UTC(2024, 0, 1);
 
   constructor(
@@ -153,6 +155,139 @@ export class HistoryBuilder {
   workflowCanceled(): this {
     this.add(EventType.WORKFLOW_EXECUTION_CANCELED, { case: "workflowExecutionCanceledEventAttributes", value: {} as never });
     return this;
+  }
+
+  childInitiated(workflowId: string, workflowType = "childWorkflow"): this {
+    const initiated = this.add(EventType.START_CHILD_WORKFLOW_EXECUTION_INITIATED, {
+      case: "startChildWorkflowExecutionInitiatedEventAttributes",
+      value: { workflowId, workflowType: { name: workflowType }, namespace: "default", taskQueue: { name: "q" } } as never,
+    });
+    this.children.set(workflowId, { initiated, started: 0n });
+    return this;
+  }
+
+  childStarted(workflowId: string): this {
+    const c = this.child(workflowId);
+    c.started = this.add(EventType.CHILD_WORKFLOW_EXECUTION_STARTED, {
+      case: "childWorkflowExecutionStartedEventAttributes",
+      value: { initiatedEventId: c.initiated, workflowExecution: { workflowId, runId: `${workflowId}-run` }, workflowType: { name: "childWorkflow" } } as never,
+    });
+    return this;
+  }
+
+  childCompleted(workflowId: string, json = '"child done"'): this {
+    const c = this.child(workflowId);
+    this.add(EventType.CHILD_WORKFLOW_EXECUTION_COMPLETED, {
+      case: "childWorkflowExecutionCompletedEventAttributes",
+      value: { initiatedEventId: c.initiated, startedEventId: c.started, workflowExecution: { workflowId }, result: { payloads: [jsonPayload(json)] } } as never,
+    });
+    return this;
+  }
+
+  childFailed(workflowId: string, message = "child failed"): this {
+    const c = this.child(workflowId);
+    this.add(EventType.CHILD_WORKFLOW_EXECUTION_FAILED, {
+      case: "childWorkflowExecutionFailedEventAttributes",
+      value: { initiatedEventId: c.initiated, startedEventId: c.started, workflowExecution: { workflowId }, failure: { message }, retryState: 5 } as never,
+    });
+    return this;
+  }
+
+  childCanceled(workflowId: string): this {
+    const c = this.child(workflowId);
+    this.add(EventType.CHILD_WORKFLOW_EXECUTION_CANCELED, {
+      case: "childWorkflowExecutionCanceledEventAttributes",
+      value: { initiatedEventId: c.initiated, startedEventId: c.started, workflowExecution: { workflowId } } as never,
+    });
+    return this;
+  }
+
+  childStartFailed(workflowId: string): this {
+    this.add(EventType.START_CHILD_WORKFLOW_EXECUTION_FAILED, {
+      case: "startChildWorkflowExecutionFailedEventAttributes",
+      value: { initiatedEventId: this.child(workflowId).initiated, workflowId, cause: 1 } as never,
+    });
+    return this;
+  }
+
+  /** SignalExternalWorkflowExecutionInitiated; `seq` only names it for the builder. */
+  signalExternalInitiated(seq: number, workflowId: string, signalName = "approve"): this {
+    this.externals.set(
+      seq,
+      this.add(EventType.SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, {
+        case: "signalExternalWorkflowExecutionInitiatedEventAttributes",
+        value: { signalName, workflowExecution: { workflowId }, namespace: "default", childWorkflowOnly: true } as never,
+      }),
+    );
+    return this;
+  }
+
+  externalSignaled(seq: number): this {
+    this.add(EventType.EXTERNAL_WORKFLOW_EXECUTION_SIGNALED, {
+      case: "externalWorkflowExecutionSignaledEventAttributes",
+      value: { initiatedEventId: this.externals.get(seq) ?? 0n } as never,
+    });
+    return this;
+  }
+
+  signalExternalFailed(seq: number): this {
+    this.add(EventType.SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED, {
+      case: "signalExternalWorkflowExecutionFailedEventAttributes",
+      value: { initiatedEventId: this.externals.get(seq) ?? 0n, cause: 1 } as never,
+    });
+    return this;
+  }
+
+  /** RequestCancelExternalWorkflowExecutionInitiated; `key` only names it for the builder. */
+  cancelExternalInitiated(key: number, workflowId: string, childWorkflowOnly = false): this {
+    this.externals.set(
+      key,
+      this.add(EventType.REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, {
+        case: "requestCancelExternalWorkflowExecutionInitiatedEventAttributes",
+        value: { workflowExecution: { workflowId }, namespace: "default", childWorkflowOnly } as never,
+      }),
+    );
+    return this;
+  }
+
+  externalCancelRequested(key: number): this {
+    this.add(EventType.EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED, {
+      case: "externalWorkflowExecutionCancelRequestedEventAttributes",
+      value: { initiatedEventId: this.externals.get(key) ?? 0n } as never,
+    });
+    return this;
+  }
+
+  cancelExternalFailed(key: number): this {
+    this.add(EventType.REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED, {
+      case: "requestCancelExternalWorkflowExecutionFailedEventAttributes",
+      value: { initiatedEventId: this.externals.get(key) ?? 0n, cause: 1 } as never,
+    });
+    return this;
+  }
+
+  continuedAsNew(workflowType = this.workflowType): this {
+    this.add(EventType.WORKFLOW_EXECUTION_CONTINUED_AS_NEW, {
+      case: "workflowExecutionContinuedAsNewEventAttributes",
+      value: { workflowType: { name: workflowType }, newExecutionRunId: "next-run" } as never,
+    });
+    return this;
+  }
+
+  searchAttributesUpserted(): this {
+    this.add(EventType.UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, { case: "upsertWorkflowSearchAttributesEventAttributes", value: {} as never });
+    return this;
+  }
+
+  propertiesModified(): this {
+    this.add(EventType.WORKFLOW_PROPERTIES_MODIFIED, { case: "workflowPropertiesModifiedEventAttributes", value: {} as never });
+    return this;
+  }
+
+  private child(workflowId: string): { initiated: bigint; started: bigint } {
+    const c = this.children.get(workflowId);
+    if (c === undefined) throw new Error(`history builder: child ${workflowId} was never initiated`);
+    return c;
   }
 
   private activity(seq: number): { scheduled: bigint; started: bigint } {

@@ -50,6 +50,20 @@ export const cmd = {
   cancelActivity: (seq: number): CommandInit => ({ variant: { case: "requestCancelActivity", value: { seq } } }),
   complete: (): CommandInit => ({ variant: { case: "completeWorkflowExecution", value: {} } }),
   cancelWorkflow: (): CommandInit => ({ variant: { case: "cancelWorkflowExecution", value: {} } }),
+  startChild: (seq: number, workflowId: string, workflowType = "childWorkflow", cancellationType = 1): CommandInit => ({
+    variant: { case: "startChildWorkflowExecution", value: { seq, workflowId, workflowType, namespace: "default", taskQueue: "q", cancellationType } },
+  }),
+  cancelChild: (seq: number): CommandInit => ({ variant: { case: "cancelChildWorkflowExecution", value: { childWorkflowSeq: seq, reason: "stop" } } }),
+  signalChild: (seq: number, childWorkflowId: string, signalName = "approve"): CommandInit => ({
+    variant: { case: "signalExternalWorkflowExecution", value: { seq, signalName, target: { case: "childWorkflowId", value: childWorkflowId } } },
+  }),
+  cancelSignal: (seq: number): CommandInit => ({ variant: { case: "cancelSignalWorkflow", value: { seq } } }),
+  cancelExternal: (seq: number, workflowId: string): CommandInit => ({
+    variant: { case: "requestCancelExternalWorkflowExecution", value: { seq, workflowExecution: { namespace: "default", workflowId } } },
+  }),
+  continueAsNew: (workflowType = ""): CommandInit => ({ variant: { case: "continueAsNewWorkflowExecution", value: { workflowType } } }),
+  upsertSearchAttributes: (): CommandInit => ({ variant: { case: "upsertWorkflowSearchAttributes", value: { searchAttributes: { indexedFields: {} } } } }),
+  upsertMemo: (): CommandInit => ({ variant: { case: "modifyWorkflowProperties", value: { upsertedMemo: { fields: {} } } } }),
 };
 
 /** Where each workflow task ends: the WorkflowTaskStarted events that were completed, and a last open one. */
@@ -78,6 +92,13 @@ const COMMAND_EVENT: Partial<Record<CommandType, EventType>> = {
   [CommandType.COMPLETE_WORKFLOW_EXECUTION]: EventType.WORKFLOW_EXECUTION_COMPLETED,
   [CommandType.FAIL_WORKFLOW_EXECUTION]: EventType.WORKFLOW_EXECUTION_FAILED,
   [CommandType.CANCEL_WORKFLOW_EXECUTION]: EventType.WORKFLOW_EXECUTION_CANCELED,
+  [CommandType.CONTINUE_AS_NEW_WORKFLOW_EXECUTION]: EventType.WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
+  [CommandType.START_CHILD_WORKFLOW_EXECUTION]: EventType.START_CHILD_WORKFLOW_EXECUTION_INITIATED,
+  [CommandType.SIGNAL_EXTERNAL_WORKFLOW_EXECUTION]: EventType.SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
+  [CommandType.REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION]: EventType.REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
+  [CommandType.UPSERT_WORKFLOW_SEARCH_ATTRIBUTES]: EventType.UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
+  [CommandType.MODIFY_WORKFLOW_PROPERTIES]: EventType.WORKFLOW_PROPERTIES_MODIFIED,
+  [CommandType.RECORD_MARKER]: EventType.MARKER_RECORDED,
 };
 
 function newRun(runId = "run-1") {

@@ -16,9 +16,10 @@ const load = (file: string) => {
   return history;
 };
 
-// Workflow code written from the histories' descriptions, as scripts of
-// commands: "single timer, then complete" (core raw-API histories number the
-// timer 0) and "one activity say_hello / SayHello, then return its result".
+// Scripted stand-ins for workflow code, for what real workflow code cannot
+// express: the core raw-API histories number their timer 0, while workflow
+// code's sequence numbers start at 1. (Real workflow code replays the other
+// histories in real-workflows.test.ts.)
 const timerZero = () => new ScriptedRuntime((_a, i) => (i === 0 ? [cmd.startTimer(0)] : [cmd.complete()]));
 const helloActivity = (type: string) => () => new ScriptedRuntime((_a, i) => (i === 0 ? [cmd.scheduleActivity(1, type)] : [cmd.complete()]));
 // The "changed" code of the NEGATIVE tests: a timer appears before the activity.
@@ -59,10 +60,13 @@ for (const [file, runtime] of negative) {
 }
 
 test("runReplayHistories reports each history, failures included", async () => {
-  const results = await runReplayHistories({ runtime: helloActivity("say_hello")() }, [
+  const results = [];
+  for await (const r of runReplayHistories({ runtime: helloActivity("say_hello")() }, [
     { source: "complete", history: load("sdk-python/test_replayer_complete_history.json") },
     { source: "wrong-type", history: load("sdk-dotnet/replayer-test.complete.json") },
-  ]);
+  ])) {
+    results.push(r);
+  }
   assert.equal(results[0]?.error, undefined);
   assert.ok(results[1]?.error instanceof DeterminismViolationError);
 });
@@ -89,4 +93,13 @@ test("legacy PascalCase enums and numeric ids read like proto3 JSON; .bin equals
   const bin = load("sdk-core/fail_wf_task.bin");
   const json = load("sdk-core/fail_wf_task.json");
   assert.deepEqual(bin.events.map((e) => e.eventType), json.events.map((e) => e.eventType));
+});
+
+test("replay activations carry the build id that completed each recorded task (TS 1.11.0/1.11.1 histories need it for their flags)", async () => {
+  const runtime = new ScriptedRuntime((_a, i) => (i === 0 ? [cmd.startTimer(1, 10), cmd.scheduleActivity(1, "noopActivity")] : [cmd.cancelTimer(1), cmd.complete()]));
+  await runReplayHistory({ runtime }, load("sdk-typescript/lang_flags_replay_correctly_1_11_1.json"));
+  assert.equal(runtime.activations.length, 2);
+  for (const a of runtime.activations) {
+    assert.match(a.deploymentVersionForCurrentTask?.buildId ?? "", /^@temporalio\/worker@1\.11\.1\+/);
+  }
 });

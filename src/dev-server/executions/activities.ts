@@ -199,20 +199,24 @@ function close(ctx: EngineContext, run: RunState, activity: ActivityState, closi
     return;
   }
   let startedEventId = 0n;
-  addEvent(ctx, run, () => {
-    startedEventId = nextEventId(run);
-    return {
-      case: "activityTaskStartedEventAttributes",
-      value: {
-        scheduledEventId: activity.scheduledEventId,
-        identity: activity.startedIdentity,
-        requestId: activity.startedRequestId,
-        attempt: activity.attempt,
-        lastFailure: activity.lastFailure,
-      },
-    };
-  });
-  addEvent(ctx, run, () => closing(startedEventId));
+  addEvent(
+    ctx,
+    run,
+    () => {
+      startedEventId = nextEventId(run);
+      return {
+        case: "activityTaskStartedEventAttributes",
+        value: {
+          scheduledEventId: activity.scheduledEventId,
+          identity: activity.startedIdentity,
+          requestId: activity.startedRequestId,
+          attempt: activity.attempt,
+          lastFailure: activity.lastFailure,
+        },
+      };
+    },
+    () => closing(startedEventId),
+  );
 }
 
 export function completeActivity(ctx: EngineContext, run: RunState, activity: ActivityState, result: Payloads | undefined, identity: string): void {

@@ -21,14 +21,15 @@ export function writeEvent(ctx: EngineContext, run: RunState, attributes: EventA
  * Records an event that the workflow must see (a signal, an activity
  * result, a fired timer...). While a workflow task is started the event is
  * buffered, as a real server does, and written when that task ends; otherwise
- * it is written at once and a workflow task is scheduled if none is.
+ * it is written at once and a workflow task is scheduled if none is. Events
+ * given together (ActivityTaskStarted and its closing event) stay together.
  */
-export function addEvent(ctx: EngineContext, run: RunState, event: BufferedEvent): void {
+export function addEvent(ctx: EngineContext, run: RunState, ...events: BufferedEvent[]): void {
   if (run.wft?.state === "started") {
-    run.buffered.push(event);
+    run.buffered.push(...events);
     return;
   }
-  writeEvent(ctx, run, typeof event === "function" ? event() : event);
+  for (const event of events) writeEvent(ctx, run, typeof event === "function" ? event() : event);
   if (run.wft?.state === "scheduled") makeScheduledTaskDurable(ctx, run);
   else ensureWorkflowTask(ctx, run);
 }

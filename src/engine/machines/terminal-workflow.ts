@@ -102,3 +102,36 @@ export class CancelWorkflowMachine extends TerminalWorkflowMachine {
     attributes: { case: "cancelWorkflowExecutionCommandAttributes", value: {} },
   });
 }
+
+type ContinueAsNewAttrs = import("../../../gen/temporal/sdk/core/workflow_commands/workflow_commands_pb.ts").ContinueAsNewWorkflowExecution;
+
+/** ContinueAsNewWorkflowExecution: the run ends and a new run of the chain starts. */
+export class ContinueAsNewMachine extends TerminalWorkflowMachine {
+  protected readonly name = "ContinueAsNewWorkflowExecution";
+  protected readonly eventType = EventType.WORKFLOW_EXECUTION_CONTINUED_AS_NEW;
+  readonly command: Command;
+
+  /** `currentWorkflowType` is used when the code names no type (continue as the same workflow). */
+  constructor(attrs: ContinueAsNewAttrs, currentWorkflowType: string) {
+    super();
+    this.command = create(CommandSchema, {
+      commandType: CommandType.CONTINUE_AS_NEW_WORKFLOW_EXECUTION,
+      attributes: {
+        case: "continueAsNewWorkflowExecutionCommandAttributes",
+        value: {
+          workflowType: { name: attrs.workflowType || currentWorkflowType },
+          taskQueue: attrs.taskQueue !== "" ? { name: attrs.taskQueue, kind: 1 } : undefined,
+          input: attrs.arguments.length > 0 ? { payloads: attrs.arguments } : undefined,
+          workflowRunTimeout: attrs.workflowRunTimeout,
+          workflowTaskTimeout: attrs.workflowTaskTimeout,
+          backoffStartInterval: attrs.backoffStartInterval,
+          retryPolicy: attrs.retryPolicy,
+          header: Object.keys(attrs.headers).length > 0 ? { fields: attrs.headers } : undefined,
+          memo: Object.keys(attrs.memo).length > 0 ? { fields: attrs.memo } : undefined,
+          searchAttributes: attrs.searchAttributes,
+          initialVersioningBehavior: attrs.initialVersioningBehavior,
+        },
+      },
+    });
+  }
+}

@@ -17,9 +17,9 @@ export async function SayHelloWorkflow(params: SayHelloParams): Promise<string> 
   setHandler(Finish, () => {
     finished = true;
   });
-  // The nondeterminism the NEGATIVE history exists to catch: a timer only on replay.
-  if (params.ShouldCauseNonDeterminism && workflowInfo().unsafe.isReplaying) await sleep(1);
   const result = await SayHello(params.Name);
   if (params.ShouldWait) await condition(() => finished);
+  // The nondeterminism the NEGATIVE history exists to catch: a timer only on replay.
+  if (params.ShouldCauseNonDeterminism && workflowInfo().unsafe.isReplaying) await sleep(1);
   return result;
 }

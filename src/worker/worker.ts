@@ -1,0 +1,336 @@
+// The Worker facade: one worker entity on one task queue, serving workflows,
+// activities or both, with @temporalio/worker's Worker.create shape where the
+// meaning is the same.
+import * as v from "valibot";
+import type { History } from "../../gen/temporal/api/history/v1/message_pb.ts";
+import { type Duration, msToNumber } from "../common/duration.ts";
+import { formatIssues } from "../common/validation.ts";
+import type { Connection } from "../connection/connection.ts";
+import { loadDataConverter } from "../converter/data-converter.ts";
+import type { DataConverter } from "../converter/types.ts";
+import type { Logger } from "../logging/types.ts";
+import type { MetricMeter } from "../metrics/types.ts";
+import type { Platform } from "../platform/platform.ts";
+import type { EntityFactory, EntityRole, EntityState, EntityStatus, WorkerEntity } from "../process/entity.ts";
+import { type HistoryAndWorkflowId, type ReplayOptions, type ReplayResult, runReplayHistories, runReplayHistory } from "../replay/replayer.ts";
+import { createInProcessWorkflowRuntime, type WorkflowModule, type WorkflowRuntime } from "../workflow/runtime.ts";
+import { createThreadedWorkflowRuntime } from "../workflow/thread-runtime.ts";
+import { type ActivityWorker, type ActivityWorkerStatus, createActivityWorker } from "./activity/activity-worker.ts";
+import { createWorkflowWorker, type WorkflowWorker, type WorkflowWorkerStatus } from "./workflow/workflow-worker.ts";
+
+// biome-ignore lint/suspicious/noExplicitAny: activities take and return whatever the user's code does.
+type ActivityFunction = (...args: any[]) => unknown;
+
+/** Options of `Worker.create`; names and defaults as @temporalio/worker's WorkerOptions where the meaning is the same. */
+export interface WorkerOptions {
+  connection: Connection;
+  /** Default: the connection's namespace. */
+  namespace?: string;
+  taskQueue: string;
+  /** Module exporting the workflow functions, run on workflow threads (with [TMPRL1101] deadlock detection). */
+  workflowsPath?: string;
+  /**
+   * The workflow functions themselves, run on the calling thread (no
+   * isolation from the process's other code): for tests and small tools.
+   * Give `workflowsPath` or `workflows`, not both.
+   */
+  workflows?: WorkflowModule;
+  /** The activities this worker runs, by activity type name. */
+  activities?: Record<string, ActivityFunction>;
+  /** Default `${pid}@${hostname}`. */
+  identity?: string;
+  dataConverter?: DataConverter;
+  maxConcurrentWorkflowTaskExecutions?: number;
+  maxConcurrentWorkflowTaskPolls?: number;
+  nonStickyToStickyPollRatio?: number;
+  maxCachedWorkflows?: number;
+  stickyQueueScheduleToStartTimeout?: Duration;
+  maxConcurrentActivityTaskExecutions?: number;
+  maxConcurrentActivityTaskPolls?: number;
+  maxActivitiesPerSecond?: number;
+  maxTaskQueueActivitiesPerSecond?: number;
+  maxHeartbeatThrottleInterval?: Duration;
+  defaultHeartbeatThrottleInterval?: Duration;
+  /** How long shutdown lets running activities finish before cancelling them. Default 0. */
+  shutdownGraceTime?: Duration;
+  /** How long one workflow activation may run before [TMPRL1101]. Default "2s". */
+  deadlockTimeout?: Duration;
+  /** Workflow threads (with `workflowsPath`). Default 1. */
+  workflowThreadPoolSize?: number;
+  logger?: Logger;
+  metrics?: MetricMeter;
+  /** The runtime's powers: the `platform` export of temporal-edge-worker. */
+  platform: Platform;
+}
+
+/** The health snapshot of a Worker: the process's EntityStatus plus each part's details. */
+export interface WorkerStatus extends EntityStatus {
+  taskQueue: string;
+  workflow: WorkflowWorkerStatus | undefined;
+  activity: ActivityWorkerStatus | undefined;
+}
+
+const hasMethods = (...names: string[]) => (value: unknown) =>
+  typeof value === "object" && value !== null && names.every((n) => typeof (value as Record<string, unknown>)[n] === "function");
+const duration = v.custom<Duration>((value) => {
+  if (typeof value !== "number" && typeof value !== "string") return false;
+  try {
+    msToNumber(value);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be milliseconds or a duration string such as "10s" or "1m"');
+const positiveInt = v.pipe(v.number(), v.integer("must be a whole number"), v.minValue(1, "must be at least 1"));
+
+// What the facade itself decides on; each part validates the options it takes.
+const FacadeSchema = v.object({
+  taskQueue: v.pipe(v.string("must be the name of a task queue"), v.nonEmpty("must not be empty")),
+  workflowsPath: v.optional(v.pipe(v.string("must be the path of a module exporting workflow functions"), v.nonEmpty("must not be empty"))),
+  workflows: v.optional(
+    v.custom<WorkflowModule>((value) => typeof value === "object" && value !== null, "must be a module object exporting workflow functions"),
+  ),
+  activities: v.optional(v.record(v.string(), v.function("must be a function"))),
+  deadlockTimeout: v.optional(duration),
+  workflowThreadPoolSize: v.optional(positiveInt),
+  platform: v.custom<Platform>(
+    hasMethods("spawnWorkflowThread", "createAsyncLocalStorage", "hostname", "pid"),
+    "must be the runtime's Platform (the `platform` export of temporal-edge-worker)",
+  ),
+});
+
+const workflowOptionNames = [
+  "maxConcurrentWorkflowTaskExecutions",
+  "maxConcurrentWorkflowTaskPolls",
+  "nonStickyToStickyPollRatio",
+  "maxCachedWorkflows",
+  "stickyQueueScheduleToStartTimeout",
+] as const;
+const activityOptionNames = [
+  "maxConcurrentActivityTaskExecutions",
+  "maxConcurrentActivityTaskPolls",
+  "maxActivitiesPerSecond",
+  "maxTaskQueueActivitiesPerSecond",
+  "maxHeartbeatThrottleInterval",
+  "defaultHeartbeatThrottleInterval",
+  "shutdownGraceTime",
+] as const;
+const facadeOnly = new Set(["workflowsPath", "workflows", "activities", "deadlockTimeout", "workflowThreadPoolSize", ...workflowOptionNames, ...activityOptionNames]);
+
+function pick<K extends string>(options: Record<string, unknown>, names: readonly K[]): Partial<Record<K, unknown>> {
+  const out: Partial<Record<K, unknown>> = {};
+  for (const name of names) if (options[name] !== undefined) out[name] = options[name];
+  return out;
+}
+
+const stateOrder: readonly EntityState[] = ["INITIALIZED", "RUNNING", "STOPPING", "DRAINING", "DRAINED", "STOPPED"];
+
+/** The workflow runtime: workflow threads for `workflowsPath`, the calling thread for `workflows`. */
+function createRuntime(options: {
+  workflowsPath?: string | undefined;
+  workflows?: WorkflowModule | undefined;
+  namespace: string;
+  taskQueue: string;
+  dataConverter?: DataConverter | undefined;
+  deadlockTimeoutMs: number;
+  threads?: number | undefined;
+  logger?: Logger | undefined;
+  platform: Platform;
+}): WorkflowRuntime {
+  const { platform } = options;
+  if (options.workflowsPath !== undefined) {
+    if (options.dataConverter?.payloadConverter || options.dataConverter?.failureConverter) {
+      throw new TypeError(
+        "invalid worker options: dataConverter.payloadConverter and dataConverter.failureConverter cannot be used with workflowsPath: " +
+          "workflow threads use the default converters. Give `workflows` (run in-process) instead, or keep the default converters and use payloadCodecs",
+      );
+    }
+    return createThreadedWorkflowRuntime({
+      spawnThread: () => platform.spawnWorkflowThread(),
+      workflowsPath: options.workflowsPath,
+      namespace: options.namespace,
+      taskQueue: options.taskQueue,
+      deadlockTimeoutMs: options.deadlockTimeoutMs,
+      ...(options.threads !== undefined ? { threads: options.threads } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+  }
+  const ldc = loadDataConverter(options.dataConverter);
+  return createInProcessWorkflowRuntime({
+    workflows: options.workflows ?? {},
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    payloadConverter: ldc.payloadConverter,
+    failureConverter: ldc.failureConverter,
+    createAsyncLocalStorage: platform.createAsyncLocalStorage,
+    logger: options.logger,
+    deadlockTimeoutMs: options.deadlockTimeoutMs,
+  });
+}
+
+/**
+ * A worker entity: polls one task queue for workflow tasks (when given
+ * workflows) and activity tasks (when given activities) until shut down.
+ */
+export class Worker implements WorkerEntity {
+  readonly taskQueue: string;
+  readonly roles: readonly EntityRole[];
+  private readonly workflowWorker: WorkflowWorker | undefined;
+  private readonly activityWorker: ActivityWorker | undefined;
+  private state: EntityState = "INITIALIZED";
+  private lastError: string | undefined;
+
+  private constructor(taskQueue: string, workflowWorker: WorkflowWorker | undefined, activityWorker: ActivityWorker | undefined) {
+    this.taskQueue = taskQueue;
+    this.workflowWorker = workflowWorker;
+    this.activityWorker = activityWorker;
+    this.roles = [...(workflowWorker ? (["workflow"] as const) : []), ...(activityWorker ? (["activity"] as const) : [])];
+  }
+
+  /** Validates the options and builds the parts; nothing is polled before `run()`. */
+  static async create(options: WorkerOptions): Promise<Worker> {
+    const parsed = v.safeParse(FacadeSchema, options);
+    if (!parsed.success) throw new TypeError(`invalid worker options: ${formatIssues(parsed.issues)}`);
+    const o = parsed.output;
+    if (o.workflowsPath !== undefined && o.workflows !== undefined) {
+      throw new TypeError("invalid worker options: workflowsPath and workflows: give one of them, not both");
+    }
+    const hasWorkflows = o.workflowsPath !== undefined || o.workflows !== undefined;
+    const activities = o.activities ?? {};
+    const hasActivities = Object.keys(activities).length > 0;
+    if (!hasWorkflows && !hasActivities) {
+      throw new TypeError("invalid worker options: the worker has nothing to do: give workflowsPath (or workflows), activities, or both");
+    }
+    const record = options as unknown as Record<string, unknown>;
+    const common = Object.fromEntries(Object.entries(record).filter(([k, value]) => !facadeOnly.has(k) && value !== undefined));
+    const namespace = options.namespace ?? options.connection?.options?.namespace ?? "default";
+    let workflowWorker: WorkflowWorker | undefined;
+    if (hasWorkflows) {
+      const runtime = createRuntime({
+        workflowsPath: o.workflowsPath,
+        workflows: o.workflows,
+        namespace,
+        taskQueue: o.taskQueue,
+        dataConverter: options.dataConverter,
+        deadlockTimeoutMs: msToNumber(o.deadlockTimeout ?? "2s", "deadlockTimeout"),
+        threads: o.workflowThreadPoolSize,
+        logger: options.logger,
+        platform: o.platform,
+      });
+      try {
+        workflowWorker = createWorkflowWorker({ ...common, ...pick(record, workflowOptionNames), runtime } as never);
+      } catch (err) {
+        await runtime.dispose();
+        throw err;
+      }
+    }
+    const activityWorker = hasActivities ? createActivityWorker({ ...common, ...pick(record, activityOptionNames), activities } as never) : undefined;
+    return new Worker(o.taskQueue, workflowWorker, activityWorker);
+  }
+
+  /**
+   * Replays one history against workflow code, as the official
+   * `Worker.runReplayHistory`: resolves when it matches, rejects with
+   * DeterminismViolationError (`[TMPRL1100]`) when the code no longer
+   * produces what the history recorded. `history` is a History message or
+   * its JSON (`temporal workflow show --output json`). Delegates to src/replay.
+   */
+  static runReplayHistory(options: ReplayOptions, history: History | unknown, workflowId?: string): Promise<void> {
+    return runReplayHistory(options, history, workflowId);
+  }
+
+  /** Replays several histories with one runtime; yields one result per history, in order (a failure does not stop the rest). */
+  static runReplayHistories(
+    options: ReplayOptions,
+    histories: Iterable<HistoryAndWorkflowId | History> | AsyncIterable<HistoryAndWorkflowId | History>,
+  ): AsyncGenerator<ReplayResult, void, undefined> {
+    return runReplayHistories(options, histories);
+  }
+
+  /**
+   * Polls and processes tasks until `shutdown()`; resolves once every part
+   * has drained. Rejects when a part fails (the other is shut down first).
+   */
+  async run(): Promise<void> {
+    if (this.state !== "INITIALIZED") throw new Error(`worker for task queue ${this.taskQueue} was already run (state ${this.state}); create a new one`);
+    this.state = "RUNNING";
+    const parts = [this.workflowWorker, this.activityWorker].filter((p) => p !== undefined);
+    const runs = parts.map((p) =>
+      p.run().catch((err: unknown) => {
+        this.lastError ??= err instanceof Error ? err.message : String(err);
+        // One part failing ends the entity: the other drains too.
+        this.shutdown();
+        throw err;
+      }),
+    );
+    const outcomes = await Promise.allSettled(runs);
+    const failed = outcomes.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) {
+      this.state = "FAILED";
+      throw failed.reason;
+    }
+    this.state = "STOPPED";
+  }
+
+  /** Stops polling and lets in-flight tasks finish; await `run()` for the end. Idempotent. */
+  shutdown(): void {
+    if (this.state === "INITIALIZED") throw new Error(`worker for task queue ${this.taskQueue} is not running: call run() before shutdown()`);
+    if (this.state === "RUNNING") this.state = "STOPPING";
+    for (const part of [this.workflowWorker, this.activityWorker]) {
+      if (part && part.state !== "INITIALIZED") part.shutdown();
+    }
+  }
+
+  /** The official worker's state; while stopping, the least advanced part's. */
+  getState(): EntityState {
+    if (this.state !== "STOPPING") return this.state;
+    const parts = [this.workflowWorker?.state, this.activityWorker?.state].filter((s) => s !== undefined);
+    const index = Math.min(...parts.map((s) => Math.max(stateOrder.indexOf(s as EntityState), stateOrder.indexOf("STOPPING"))));
+    return stateOrder[Math.min(index, stateOrder.indexOf("DRAINED"))] ?? "STOPPING";
+  }
+
+  getStatus(): WorkerStatus {
+    const workflow = this.workflowWorker?.status();
+    const activity = this.activityWorker?.status();
+    const polls = [workflow?.polls.normal, workflow?.polls.sticky, activity?.polls].filter((p) => p !== undefined);
+    const answered = polls.map((p) => p.succeeded + p.empty + p.failed > 0);
+    const failing = polls.some((p) => p.consecutiveFailures > 0);
+    return {
+      state: this.getState(),
+      polling: this.getState() === "RUNNING",
+      lastPollOk: answered.some(Boolean) ? !failing : undefined,
+      ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
+      inFlight: { workflowTasks: workflow?.tasksInFlight ?? 0, activities: activity?.activitiesRunning ?? 0 },
+      taskQueue: this.taskQueue,
+      workflow,
+      activity,
+    };
+  }
+}
+
+/**
+ * The EntityFactory of the worker process (`worker run`): one Worker per
+ * configured task queue, on the process's shared connection.
+ */
+export const createWorkerEntity: EntityFactory = async (context) => {
+  const { spec } = context;
+  return Worker.create({
+    connection: context.connection,
+    namespace: context.namespace,
+    taskQueue: spec.taskQueue,
+    identity: context.identity,
+    platform: context.platform,
+    logger: context.logger,
+    metrics: context.meter,
+    shutdownGraceTime: context.shutdownGraceTimeMs,
+    ...(spec.workflowsPath ? { workflowsPath: spec.workflowsPath } : {}),
+    ...(context.activities ? { activities: context.activities as Record<string, ActivityFunction> } : {}),
+    ...(pick(spec as unknown as Record<string, unknown>, [
+      ...workflowOptionNames,
+      "maxConcurrentActivityTaskExecutions",
+      "maxConcurrentActivityTaskPolls",
+      "maxActivitiesPerSecond",
+      "maxTaskQueueActivitiesPerSecond",
+    ]) as Partial<WorkerOptions>),
+  });
+};

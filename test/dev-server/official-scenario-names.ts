@@ -1,0 +1,22 @@
+// The names of the official-SDK scenarios, importable without loading the
+// official SDK (the Bun and Deno suites register one test per name).
+export const scenarioNames = [
+  "timer then activity",
+  "activity retries until it succeeds",
+  "non-retryable activity failure",
+  "heartbeat details reach the next attempt",
+  "heartbeat timeout retries the activity",
+  "activity cancellation",
+  "signals, queries and an update whose validator rejects",
+  "child workflows",
+  "continue-as-new chain followed by result()",
+  "workflow cancellation",
+  "termination",
+  "signal-with-start",
+  "a failing workflow task recovers on a fixed worker",
+  "sticky queue falls back when the worker stops",
+  "time skipping: a day-long sleep completes at once",
+  "a workflow that fails",
+] as const;
+
+export type ScenarioName = (typeof scenarioNames)[number];
