@@ -130,7 +130,7 @@ export function* activationSteps(activator: Activator, activation: WorkflowActiv
     const queries = jobs.filter((j) => j.case === "queryWorkflow");
     if (queries.length > 0) {
       if (queries.length !== jobs.length) throw new TypeError("Got both queries and other jobs in a single activation");
-      // Queries read state; they are answered as if replaying, so they log nothing.
+      // Queries read state: replaying as far as patches and flags go, but live work for logging.
       activator.info = { ...activator.info, unsafe: { ...activator.info.unsafe, isReplaying: true, isReplayingHistoryEvents: false } };
       activateBatch(activator, queries);
       yield DRAIN;

@@ -49,6 +49,7 @@ import {
 import type { UpdateInfo, WorkflowInfo } from "./info.ts";
 import { composeInterceptors, type WorkflowInterceptors } from "./interceptors.ts";
 import type { WorkflowLogRecord } from "./log.ts";
+import { type Pending, registerBuiltInQueries } from "./built-in-queries.ts";
 
 export type WorkflowCommandInit = MessageInitShape<typeof WorkflowCommandSchema>;
 
@@ -57,14 +58,22 @@ type UpdateResponseInit =
   | { case: "rejected"; value: Failure }
   | { case: "completed"; value: Payload };
 
-interface Completion {
+interface Completion extends Pending {
   resolve(value: unknown): void;
   reject(reason: unknown): void;
 }
 
-interface BlockedCondition {
+interface BlockedCondition extends Pending {
   fn(): boolean;
   resolve(): void;
+}
+
+/** Pending operations by sequence number; each remembers the call stack it was issued from, for __stack_trace. */
+class PendingMap<T extends Pending> extends Map<number, T> {
+  override set(seq: number, pending: T): this {
+    pending.site = new Error("pending");
+    return super.set(seq, pending);
+  }
 }
 
 export interface ActivatorOptions {
@@ -104,12 +113,12 @@ export class Activator {
 
   readonly nextSeqs = { timer: 1, activity: 1, childWorkflow: 1, signalWorkflow: 1, cancelWorkflow: 1, condition: 1 };
   readonly completions = {
-    timer: new Map<number, Completion>(),
-    activity: new Map<number, Completion>(),
-    childWorkflowStart: new Map<number, Completion>(),
-    childWorkflowComplete: new Map<number, Completion>(),
-    signalWorkflow: new Map<number, Completion>(),
-    cancelWorkflow: new Map<number, Completion>(),
+    timer: new PendingMap<Completion>(),
+    activity: new PendingMap<Completion>(),
+    childWorkflowStart: new PendingMap<Completion>(),
+    childWorkflowComplete: new PendingMap<Completion>(),
+    signalWorkflow: new PendingMap<Completion>(),
+    cancelWorkflow: new PendingMap<Completion>(),
   };
   /** The run's interceptors, from the factories of the interceptor modules (set when the run starts). */
   interceptors: Required<WorkflowInterceptors> = { inbound: [], outbound: [], internals: [] };
@@ -120,7 +129,7 @@ export class Activator {
   sdkVersion: string | undefined;
   /** What the workflow says it is doing (setCurrentDetails), served by the __temporal_workflow_metadata query. */
   currentDetails = "";
-  readonly blockedConditions = new Map<number, BlockedCondition>();
+  readonly blockedConditions = new PendingMap<BlockedCondition>();
 
   readonly signalHandlers = new Map<string, SignalHandlerEntry>();
   readonly queryHandlers = new Map<string, QueryHandlerEntry>();
@@ -160,6 +169,7 @@ export class Activator {
     this.updateStorage = options.createAsyncLocalStorage<UpdateInfo>();
     this.registeredActivityNames = options.registeredActivityNames;
     this.rootScope = new RootCancellationScope();
+    registerBuiltInQueries(this);
   }
 
   pushCommand(init: WorkflowCommandInit, complete = false): void {
@@ -243,7 +253,9 @@ export class Activator {
     // completion step) has as many hops as the official SDK's, so a workflow
     // result and the commands of handlers settle in the same order.
     log("debug", "Workflow started");
-    const execute = composeInterceptors(this.interceptors.inbound, "execute", async (input) => await this.workflow(...input.args));
+    // Called as a plain function (no `this`), as the official SDK calls it; stack traces then show its own name.
+    const workflow = this.workflow;
+    const execute = composeInterceptors(this.interceptors.inbound, "execute", async (input) => await workflow(...input.args));
     const run = async () => await execute({ args, headers: job.headers });
     run()
       .then(
@@ -583,7 +595,8 @@ export class Activator {
   }
 
   log(level: WorkflowLogRecord["level"], message: string, attrs: Record<string, unknown> = {}): void {
-    this.logs.push({ level, message, attributes: attrs, replaying: this.info.unsafe.isReplaying, timestampMs: this.now });
+    // Queries and update validators are live, read-only work: they log even in a replaying activation.
+    this.logs.push({ level, message, attributes: attrs, replaying: this.info.unsafe.isReplayingHistoryEvents, timestampMs: this.now });
   }
 
   /** Warnings the official SDK gives when a run ends with handlers still running. */

@@ -1,4 +1,5 @@
 import { getActivator } from "./context.ts";
+import { composeInterceptors } from "./interceptors.ts";
 
 export type WorkflowLogLevel = "trace" | "debug" | "info" | "warn" | "error";
 
@@ -25,7 +26,15 @@ function logAt(level: WorkflowLogLevel) {
   return (message: string, attrs?: Record<string, unknown>) => {
     const activator = getActivator("log");
     const { namespace, taskQueue, workflowId, runId, workflowType } = activator.info;
-    activator.log(level, message, { sdkComponent: "workflow", namespace, taskQueue, workflowId, runId, workflowType, ...attrs });
+    // Outbound interceptors may add to (or change) the run's attributes, as in the official SDK.
+    const runAttributes = composeInterceptors(activator.interceptors.outbound, "getLogAttributes", (a) => a)({
+      namespace,
+      taskQueue,
+      workflowId,
+      runId,
+      workflowType,
+    });
+    activator.log(level, message, { sdkComponent: "workflow", ...runAttributes, ...attrs });
   };
 }
 

@@ -18,7 +18,9 @@ import { type ActivationResult, failedCompletion, runActivation, runActivationSy
 import { Activator } from "./activator.ts";
 import { DeadlockError } from "./deadlock.ts";
 import { installWorkflowGlobals, originalGlobals } from "./global-overrides.ts";
+import { setCurrentActivator } from "./context.ts";
 import { infoFromInitJob } from "./info-from-activation.ts";
+import { composeInterceptors, type WorkflowInterceptorsFactory } from "./interceptors.ts";
 import type { WorkflowLogRecord } from "./log.ts";
 
 /** A module's exports: workflow functions by name (a `default` export catches every other type). */
@@ -64,6 +66,45 @@ export interface InProcessRuntimeOptions {
   runWithTimeout?: (fn: () => void, timeoutMs: number) => void;
   /** How long an activation may run before [TMPRL1101]. Default 2000 ms. */
   deadlockTimeoutMs?: number;
+  /**
+   * Modules exporting `interceptors: WorkflowInterceptorsFactory` (as the
+   * official worker's `interceptors.workflowModules`); the workflows module's
+   * own `interceptors` export, if any, comes after them.
+   */
+  interceptorModules?: WorkflowModule[];
+  /** Activity types the worker runs: local activities of other types fail at once (not when replaying). */
+  registeredActivityNames?: ReadonlySet<string>;
+}
+
+/** Calls each module's `interceptors` factory inside the run (factories may use the workflow API). */
+function installInterceptors(activator: Activator, modules: readonly WorkflowModule[]): void {
+  setCurrentActivator(activator);
+  try {
+    for (const mod of modules) {
+      const factory = mod.interceptors;
+      if (factory === undefined) continue;
+      if (typeof factory !== "function") {
+        throw new TypeError(`a workflow interceptor module exports \`interceptors\` as ${typeof factory}: export a function returning { inbound, outbound, internals }`);
+      }
+      const { inbound = [], outbound = [], internals = [] } = (factory as WorkflowInterceptorsFactory)();
+      activator.interceptors.inbound.push(...inbound);
+      activator.interceptors.outbound.push(...outbound);
+      activator.interceptors.internals.push(...internals);
+    }
+  } finally {
+    setCurrentActivator(undefined);
+  }
+}
+
+/** Lets the run's internals interceptors know it is being dropped. */
+function disposeRun(activator: Activator | undefined): void {
+  if (activator === undefined || activator.interceptors.internals.length === 0) return;
+  setCurrentActivator(activator);
+  try {
+    composeInterceptors(activator.interceptors.internals, "dispose", () => undefined)({});
+  } finally {
+    setCurrentActivator(undefined);
+  }
 }
 
 function emptySuccess(runId: string): WorkflowActivationCompletion {
@@ -132,7 +173,7 @@ export function createInProcessWorkflowRuntime(options: InProcessRuntimeOptions)
         `Failed to initialize workflow of type '${job.workflowType}': no such function is exported by the workflows module (it exports: ${known.join(", ") || "no functions"})`,
       );
     }
-    return new Activator({
+    const activator = new Activator({
       info: infoFromInitJob(activation, job, options),
       now: activation.timestamp ? timestampMs(activation.timestamp) : 0,
       randomnessSeed: job.randomnessSeed,
@@ -140,7 +181,10 @@ export function createInProcessWorkflowRuntime(options: InProcessRuntimeOptions)
       payloadConverter,
       failureConverter,
       createAsyncLocalStorage: options.createAsyncLocalStorage,
+      registeredActivityNames: options.registeredActivityNames,
     });
+    installInterceptors(activator, [...(options.interceptorModules ?? []), mod]);
+    return activator;
   }
 
   function runGuarded(activator: Activator, activation: WorkflowActivation): ActivationResult {
@@ -162,6 +206,7 @@ export function createInProcessWorkflowRuntime(options: InProcessRuntimeOptions)
     const { runId } = activation;
     if (disposed) return failedCompletion(runId, undefined, new Error("the workflow runtime was disposed"));
     if (activation.jobs.some((j) => j.variant.case === "removeFromCache")) {
+      disposeRun(runs.get(runId));
       runs.delete(runId);
       return emptySuccess(runId);
     }
@@ -193,6 +238,7 @@ export function createInProcessWorkflowRuntime(options: InProcessRuntimeOptions)
     },
     async evict(runId) {
       await queue;
+      disposeRun(runs.get(runId));
       runs.delete(runId);
     },
     get runCount() {
@@ -201,6 +247,7 @@ export function createInProcessWorkflowRuntime(options: InProcessRuntimeOptions)
     async dispose() {
       await queue;
       disposed = true;
+      for (const activator of runs.values()) disposeRun(activator);
       runs.clear();
     },
   };

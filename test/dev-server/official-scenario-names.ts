@@ -17,6 +17,9 @@ export const scenarioNames = [
   "sticky queue falls back when the worker stops",
   "time skipping: a day-long sleep completes at once",
   "a workflow that fails",
+  "tier-A histories: cancel_fake_progress_history (+ _bin)",
+  "tier-A history: lang_flags_replay_correctly_1_11_1",
+  "tier-A histories: otel_1_13_1, otel_1_11_3",
 ] as const;
 
 export type ScenarioName = (typeof scenarioNames)[number];

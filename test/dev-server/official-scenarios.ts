@@ -4,7 +4,10 @@
 import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from "@temporalio/client";
 import proto from "@temporalio/proto";
 import assert from "node:assert/strict";
-import { makeFixActivities } from "../support/official/activities.ts";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { makeFixActivities, makeHistoryActivities } from "../support/official/activities.ts";
+import { projectRoot } from "../support/paths.ts";
 import * as activities from "../support/official/activities.ts";
 import type { OfficialEnvironment } from "../support/official/environment.ts";
 import type { Scenario } from "../support/official/scenario.ts";
@@ -41,6 +44,36 @@ async function withWorker<T>(env: OfficialEnvironment, taskQueue: string, body: 
 }
 
 const id = (taskQueue: string, suffix = "wf") => `${taskQueue}-${suffix}`;
+
+/** Event types of a recorded tier-A history in ../shared/histories/sdk-typescript. */
+function recordedEventTypes(file: string): string[] {
+  const path = join(projectRoot, "..", "shared", "histories", "sdk-typescript", file);
+  const history = JSON.parse(readFileSync(path, "utf8")) as { events: Array<{ eventType: string }> };
+  // Older recordings spell types in CamelCase ("WorkflowExecutionStarted").
+  const snake = (t: string) => (t.startsWith("EVENT_TYPE_") ? t.slice(11) : t.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase());
+  return history.events.map((e) => snake(e.eventType));
+}
+
+/** Runs a tier-A workflow with the official worker and compares its event types with the recordings. */
+function tierA(files: string[], start: (env: OfficialEnvironment, taskQueue: string) => Promise<WorkflowHandle>): Scenario {
+  return {
+    server: "normal",
+    async run(env, taskQueue) {
+      const acts = makeHistoryActivities((workflowId, signal) => env.client.workflow.getHandle(workflowId).signal(signal));
+      await withWorker(
+        env,
+        taskQueue,
+        async () => {
+          const handle = await start(env, taskQueue);
+          await handle.result();
+          const ours = await eventTypes(handle);
+          for (const file of files) assert.deepEqual(ours, recordedEventTypes(file), file);
+        },
+        acts,
+      );
+    },
+  };
+}
 
 export const scenarios: Record<ScenarioName, Scenario> = {
   "timer then activity": {
@@ -352,4 +385,13 @@ export const scenarios: Record<ScenarioName, Scenario> = {
         assert.equal(count.count, 1);
       }),
   },
+  "tier-A histories: cancel_fake_progress_history (+ _bin)": tierA(["cancel_fake_progress_history.json", "cancel_fake_progress_history_bin.json"], (env, taskQueue) =>
+    env.client.workflow.start("cancelFakeProgress", { taskQueue, workflowId: id(taskQueue) }),
+  ),
+  "tier-A history: lang_flags_replay_correctly_1_11_1": tierA(["lang_flags_replay_correctly_1_11_1.json"], (env, taskQueue) =>
+    env.client.workflow.start("langFlagsReplayCorrectly", { taskQueue, workflowId: id(taskQueue) }),
+  ),
+  "tier-A histories: otel_1_13_1, otel_1_11_3": tierA(["otel_1_13_1.json", "otel_1_11_3.json"], (env, taskQueue) =>
+    env.client.workflow.signalWithStart("signalStartOtel", { taskQueue, workflowId: id(taskQueue), signal: "startSignal" }),
+  ),
 };

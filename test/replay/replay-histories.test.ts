@@ -103,3 +103,20 @@ test("replay activations carry the build id that completed each recorded task (T
     assert.match(a.deploymentVersionForCurrentTask?.buildId ?? "", /^@temporalio\/worker@1\.11\.1\+/);
   }
 });
+
+test("sdk-typescript/signal_workflow_1_13_1 (child workflow, signal to it, timer) replays with the commands the TypeScript SDK recorded", async () => {
+  const child = "1663347e-aa08-4ee5-b426-c23f71678ddd";
+  const script = [
+    [cmd.startChild(1, child, "topSecretGreetingChild")],
+    [cmd.startTimer(1), cmd.signalChild(1, child)],
+    [],
+    [],
+    [cmd.complete()],
+  ];
+  const runtime = new ScriptedRuntime((_a, i) => script[i] ?? []);
+  await runReplayHistory({ runtime, source: "signal_workflow_1_13_1" }, load("sdk-typescript/signal_workflow_1_13_1.json"));
+  assert.deepEqual(
+    runtime.activations.map((a) => a.jobs.map((j) => j.variant.case)),
+    [["initializeWorkflow"], ["resolveChildWorkflowExecutionStart"], ["resolveSignalExternalWorkflow"], ["resolveChildWorkflowExecution"], ["fireTimer"]],
+  );
+});

@@ -1,7 +1,7 @@
 // A small builder for sdk-core-shaped activations, so runtime tests feed
 // exactly what the engine would and assert the commands that come back.
 import { create } from "@bufbuild/protobuf";
-import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { durationFromMs, timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { Failure } from "../../gen/temporal/api/failure/v1/message_pb.ts";
 import { FailureSchema } from "../../gen/temporal/api/failure/v1/message_pb.ts";
 import {
@@ -31,7 +31,10 @@ export function runBuilder(workflowType: string, options: { runId?: string; seed
   const runId = options.runId ?? `run-${workflowType}-${Math.floor(Math.random() * 1e9)}`;
   let clock = T0;
   let replaying = false;
-  const activation = (variants: unknown[], extra: { isReplaying?: boolean; flags?: number[]; timestampMs?: number } = {}): WorkflowActivation => {
+  const activation = (
+    variants: unknown[],
+    extra: { isReplaying?: boolean; flags?: number[]; timestampMs?: number; buildId?: string; lastSdkVersion?: string } = {},
+  ): WorkflowActivation => {
     const ts = extra.timestampMs ?? clock;
     clock = ts + 1000;
     return create(WorkflowActivationSchema, {
@@ -40,6 +43,8 @@ export function runBuilder(workflowType: string, options: { runId?: string; seed
       isReplaying: extra.isReplaying ?? replaying,
       historyLength: 3,
       availableInternalFlags: extra.flags ?? [],
+      lastSdkVersion: extra.lastSdkVersion ?? "",
+      ...(extra.buildId === undefined ? {} : { deploymentVersionForCurrentTask: { buildId: extra.buildId } }),
       jobs: variants.map((variant) => ({ variant })) as never,
     });
   };
@@ -81,6 +86,29 @@ export function runBuilder(workflowType: string, options: { runId?: string; seed
     activityCancelled: (seq: number, failure: Failure) =>
       job("resolveActivity", { seq, result: { status: { case: "cancelled", value: { failure } } } }),
     evict: () => job("removeFromCache", { message: "test", reason: 5 }),
+    childStarted: (seq: number, runId: string) => job("resolveChildWorkflowExecutionStart", { seq, status: { case: "succeeded", value: { runId } } }),
+    childAlreadyExists: (seq: number, workflowId: string, workflowType: string) =>
+      job("resolveChildWorkflowExecutionStart", { seq, status: { case: "failed", value: { workflowId, workflowType, cause: 1 } } }),
+    childCompleted: (seq: number, value: unknown) =>
+      job("resolveChildWorkflowExecution", { seq, result: { status: { case: "completed", value: { result: payload(value) } } } }),
+    childFailed: (seq: number, failure: Failure) => job("resolveChildWorkflowExecution", { seq, result: { status: { case: "failed", value: { failure } } } }),
+    childCancelled: (seq: number, failure: Failure) =>
+      job("resolveChildWorkflowExecution", { seq, result: { status: { case: "cancelled", value: { failure } } } }),
+    signalExternalResolved: (seq: number, failure?: Failure) => job("resolveSignalExternalWorkflow", failure ? { seq, failure } : { seq }),
+    cancelExternalResolved: (seq: number, failure?: Failure) => job("resolveRequestCancelExternalWorkflow", failure ? { seq, failure } : { seq }),
+    localActivityBackoff: (seq: number, attempt: number, backoffMs: number, originalScheduleMs: number) =>
+      job("resolveActivity", {
+        seq,
+        isLocal: true,
+        result: {
+          status: {
+            case: "backoff",
+            value: { attempt, backoffDuration: durationFromMs(backoffMs), originalScheduleTime: timestampFromMs(originalScheduleMs) },
+          },
+        },
+      }),
+    update: (id: string, name: string, args: unknown[], runValidator = true) =>
+      job("doUpdate", { id, protocolInstanceId: `proto-${id}`, name, input: args.map(payload), runValidator }),
   };
 }
 
@@ -119,6 +147,18 @@ export function summary(completion: WorkflowActivationCompletion): string[] {
         return `${v.case}:${v.value.seq}:${v.value.activityType}`;
       case "respondToQuery":
         return `${v.case}:${v.value.queryId}:${v.value.variant.case}`;
+      case "startChildWorkflowExecution":
+        return `${v.case}:${v.value.seq}:${v.value.workflowType}`;
+      case "scheduleLocalActivity":
+        return `${v.case}:${v.value.seq}:${v.value.activityType}:${v.value.attempt}`;
+      case "signalExternalWorkflowExecution":
+      case "requestCancelExternalWorkflowExecution":
+      case "cancelSignalWorkflow":
+        return `${v.case}:${v.value.seq}`;
+      case "cancelChildWorkflowExecution":
+        return `${v.case}:${v.value.childWorkflowSeq}`;
+      case "updateResponse":
+        return `${v.case}:${v.value.protocolInstanceId}:${v.value.response.case}`;
       default:
         return String(v.case);
     }

@@ -116,7 +116,7 @@ test("a query with no handler fails the query, not the workflow; a default handl
   await rt.activate(run.start());
   const q = commandsOf(await rt.activate(run.activation([run.query("q2", "nope")])))[0]?.variant;
   assert.ok(q?.case === "respondToQuery" && q.value.variant.case === "failed");
-  assert.match(q.value.variant.value.message, /did not register a handler for nope\. Registered queries: \[status\]/);
+  assert.match(q.value.variant.value.message, /did not register a handler for nope\. Registered queries: \[__stack_trace __enhanced_stack_trace __temporal_workflow_metadata status\]/);
 
   const run2 = runBuilder("defaultQuery");
   await rt.activate(run2.start());

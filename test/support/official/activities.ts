@@ -51,3 +51,20 @@ export async function heartbeatsUntilCancelled(): Promise<never> {
 export function makeFixActivities(fixed: boolean) {
   return { isFixed: async () => fixed };
 }
+
+/** Activities of the tier-A history workflows; `fakeProgress` signals its own workflow through `client`. */
+export function makeHistoryActivities(signalOwnWorkflow: (workflowId: string, signal: string) => Promise<void>) {
+  return {
+    async fakeProgress(): Promise<void> {
+      await signalOwnWorkflow(activityInfo().workflowExecution?.workflowId ?? "", "activityStarted");
+      for (;;) {
+        heartbeat();
+        await Context.current().sleep(100);
+      }
+    },
+    noopActivity: async () => undefined,
+    a: async () => "a",
+    b: async () => "b",
+    c: async () => "c",
+  };
+}

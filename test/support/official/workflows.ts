@@ -151,3 +151,48 @@ export async function oneDaySleep(): Promise<string> {
   await sleep("1 day");
   return "rested";
 }
+
+// ---- Workflows written from the descriptions of the tier-A histories in
+// ../shared/histories/sdk-typescript (their recorded event types are the expectation).
+
+export const activityStarted = defineSignal("activityStarted");
+
+/** cancel_fake_progress_history: cancel an activity once it signals that it started, wait for the cancellation. */
+export async function cancelFakeProgress(): Promise<void> {
+  const { fakeProgress } = proxyActivities<{ fakeProgress(): Promise<void> }>({
+    startToCloseTimeout: "200s",
+    heartbeatTimeout: "2s",
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  });
+  let started = false;
+  setHandler(activityStarted, () => void (started = true));
+  await CancellationScope.cancellable(async () => {
+    const progress = fakeProgress();
+    await condition(() => started);
+    CancellationScope.current().cancel();
+    try {
+      await progress;
+    } catch (err) {
+      if (!isCancellation(err)) throw err;
+    }
+  });
+}
+
+/** lang_flags_replay_correctly_1_11_1: an activity raced against a CancellationScope timeout. */
+export async function langFlagsReplayCorrectly(): Promise<void> {
+  const { noopActivity } = proxyActivities<{ noopActivity(): Promise<void> }>({ scheduleToCloseTimeout: "10s" });
+  await CancellationScope.withTimeout("10s", () => noopActivity());
+}
+
+export const startSignal = defineSignal("startSignal");
+
+/** otel_1_13_1: signal-with-start; local activities a, b (from the late-registered signal handler) and c. */
+export async function signalStartOtel(): Promise<string> {
+  const { a, b, c } = proxyLocalActivities<{ a(): Promise<string>; b(): Promise<string>; c(): Promise<string> }>({
+    startToCloseTimeout: "10s",
+  });
+  let result = await a();
+  setHandler(startSignal, async () => void (await b()));
+  result += await c();
+  return result;
+}
