@@ -1,100 +1,130 @@
 // Benchmark (not a test): no-op activities per second through this project's
-// activity worker versus the official worker, on the same server, in one run.
-// The official client and worker run the workflows; only the activity task
-// queue's worker changes between the two measurements.
+// activity worker versus the official worker, on the same dev server, in one
+// run, printed as ratios. The official client and an official worker run the
+// workflow (bench/activities-workflow.ts); only the worker of the activity
+// task queue changes. Each activity worker, and the dev server, runs in its
+// own process, so no side shares an event loop with the server.
 //
-//   npx tsc -p tsconfig.json && node dist/bench/activities.js [--address host:port] [--activities N] [--parallel P]
+//   npx tsc -p tsconfig.json && node dist/bench/activities.js \
+//     [--runtimes node,bun,deno] [--activities 2000] [--parallel 100] [--rounds 3] [--address host:port]
 //
-// Without --address (or TEMPORAL_ADDRESS) it starts the project's dev server,
-// once src/adapters/node/testing.ts provides createDevServer.
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+// Without --address it starts the dev server (bench/activities-dev-server.ts) under Node.
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { Client, Connection } from "@temporalio/client";
-import { NativeConnection, Worker } from "@temporalio/worker";
-import { nodePlatform } from "../src/adapters/node/platform.ts";
-import { connect } from "../src/connection/connection.ts";
-import type { Logger } from "../src/logging/types.ts";
-import { createActivityWorker } from "../src/worker/activity/activity-worker.ts";
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from "@temporalio/worker";
+import { projectRoot } from "../test/support/paths.ts";
 
 const { values } = parseArgs({
   options: {
     address: { type: "string" },
+    runtimes: { type: "string", default: "node" },
     activities: { type: "string", default: "2000" },
     parallel: { type: "string", default: "100" },
+    rounds: { type: "string", default: "3" },
   },
 });
 const count = Number(values.activities);
 const parallel = Number(values.parallel);
-const here = dirname(fileURLToPath(import.meta.url));
+const rounds = Number(values.rounds);
+const runtimes = values.runtimes.split(",").map((r) => r.trim());
+const dist = join(projectRoot, "dist", "bench");
+const bin = (name: string) => join(projectRoot, "node_modules", ".bin", name);
 
-async function serverAddress(): Promise<{ address: string; close(): Promise<void> }> {
-  const address = values.address ?? process.env.TEMPORAL_ADDRESS;
-  if (address) return { address, close: async () => {} };
-  // Resolved at run time so the bench builds before the dev server exists.
-  const testingModule = pathToFileURL(join(here, "..", "src", "adapters", "node", "testing.js")).href;
-  const testing = (await import(testingModule).catch(() => undefined)) as
-    | { createDevServer(options: { port: number }): Promise<{ address: string; close(): Promise<void> }> }
-    | undefined;
-  if (!testing) {
-    throw new Error("no server: pass --address host:port (or TEMPORAL_ADDRESS), or build the dev server (src/adapters/node/testing.ts)");
-  }
-  return testing.createDevServer({ port: 0 });
+interface Side {
+  label: string;
+  command: string[];
 }
 
-const silent: Logger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+function oursOn(runtime: string): Side {
+  const source = join(projectRoot, "bench", "activities-worker.ts");
+  const command: Record<string, string[]> = {
+    node: ["node", join(dist, "activities-worker.js")],
+    bun: [bin("bun"), source],
+    deno: [bin("deno"), "run", "-A", source],
+  };
+  const base = command[runtime];
+  if (base === undefined) throw new Error(`--runtimes: unknown runtime "${runtime}"; use node, bun or deno`);
+  return { label: `temporal-edge-worker (${runtime})`, command: [...base, "ours"] };
+}
 
-async function main() {
-  const server = await serverAddress();
-  const clientConnection = await Connection.connect({ address: server.address });
+const official: Side = { label: "@temporalio/worker 1.24 (node)", command: ["node", join(dist, "activities-worker.js"), "official"] };
+
+/** Starts a child and resolves with its first stdout line (readiness, or the server's address). */
+async function startChild(command: string[]): Promise<{ child: ChildProcess; firstLine: string; stop(): Promise<void> }> {
+  const [file, ...args] = command as [string, ...string[]];
+  const child = spawn(file, args, { cwd: projectRoot, stdio: ["ignore", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const exited = once(child, "exit");
+  const first = await Promise.race([
+    once(lines, "line").then(([line]) => String(line)),
+    exited.then(([code]) => {
+      throw new Error(`${command.join(" ")} exited (code ${code}) before it was ready`);
+    }),
+  ]);
+  return {
+    child,
+    firstLine: first,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger("WARN") });
+  const server = values.address ? undefined : await startChild(["node", join(dist, "activities-dev-server.js")]);
+  const address = values.address ?? server?.firstLine ?? "";
+  const clientConnection = await Connection.connect({ address });
   const client = new Client({ connection: clientConnection });
-  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const nativeConnection = await NativeConnection.connect({ address });
   const workflowQueue = `bench-workflows-${Date.now()}`;
   const workflowWorker = await Worker.create({
     connection: nativeConnection,
     taskQueue: workflowQueue,
-    workflowsPath: join(here, "activities-workflow.js"),
+    workflowBundle: await bundleWorkflowCode({ workflowsPath: join(dist, "activities-workflow.js"), logger: new DefaultLogger("WARN") }),
   });
   const workflowRun = workflowWorker.run();
 
-  async function measure(label: string, taskQueue: string): Promise<number> {
-    // A warm-up round so neither side pays its start-up inside the measurement.
-    await client.workflow.execute("noopFanOut", { taskQueue: workflowQueue, workflowId: `${taskQueue}-warm`, args: [taskQueue, 50, parallel] });
+  let runId = 0;
+  const fanOut = async (taskQueue: string, n: number): Promise<number> => {
     const started = performance.now();
-    await client.workflow.execute("noopFanOut", { taskQueue: workflowQueue, workflowId: `${taskQueue}-run`, args: [taskQueue, count, parallel] });
-    const perSecond = count / ((performance.now() - started) / 1000);
-    console.log(`${label}: ${count} no-op activities, ${parallel} at a time: ${perSecond.toFixed(0)} activities/s`);
-    return perSecond;
+    await client.workflow.execute("noopFanOut", { taskQueue: workflowQueue, workflowId: `${taskQueue}-${runId++}`, args: [taskQueue, n, parallel] });
+    return n / ((performance.now() - started) / 1000);
+  };
+
+  async function measure(side: Side): Promise<number> {
+    const taskQueue = `bench-${side.label.replace(/\W+/g, "-")}-${Date.now()}`;
+    const worker = await startChild([...side.command, address, taskQueue]);
+    try {
+      // Warm-up, so neither side pays its start-up (JIT, connections) inside a measurement.
+      await fanOut(taskQueue, Math.min(count, 200));
+      const rates: number[] = [];
+      for (let i = 0; i < rounds; i++) rates.push(await fanOut(taskQueue, count));
+      rates.sort((a, b) => a - b);
+      const median = rates[Math.floor(rates.length / 2)] ?? 0;
+      console.log(`${side.label.padEnd(34)} ${median.toFixed(0).padStart(6)} activities/s (median of ${rates.map((r) => r.toFixed(0)).join(", ")})`);
+      return median;
+    } finally {
+      await worker.stop();
+    }
   }
 
-  const oursQueue = `bench-ours-${Date.now()}`;
-  const ourConnection = connect({ address: server.address }, nodePlatform);
-  const ours = createActivityWorker({
-    connection: ourConnection,
-    taskQueue: oursQueue,
-    activities: { noop: async () => {} },
-    platform: nodePlatform,
-    logger: silent,
-  });
-  const oursRun = ours.run();
-  const oursRate = await measure("temporal-edge-worker (node)", oursQueue);
-  ours.shutdown();
-  await oursRun;
-  await ourConnection.close();
+  console.log(`${count} no-op activities per round, ${parallel} in flight, ${rounds} rounds per side, dev server at ${address}`);
+  const officialRate = await measure(official);
+  const ours = new Map<string, number>();
+  for (const runtime of runtimes) ours.set(runtime, await measure(oursOn(runtime)));
+  for (const [runtime, rate] of ours) console.log(`ratio ours (${runtime}) / official: ${(rate / officialRate).toFixed(2)}x`);
 
-  const officialQueue = `bench-official-${Date.now()}`;
-  const official = await Worker.create({ connection: nativeConnection, taskQueue: officialQueue, activities: { noop: async () => {} } });
-  const officialRun = official.run();
-  const officialRate = await measure("@temporalio/worker 1.24", officialQueue);
-  official.shutdown();
-  await officialRun;
-
-  console.log(`ratio (ours / official): ${(oursRate / officialRate).toFixed(2)}x`);
   workflowWorker.shutdown();
   await workflowRun;
   await nativeConnection.close();
   await clientConnection.close();
-  await server.close();
+  await server?.stop();
 }
 
 await main();

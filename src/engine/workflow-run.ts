@@ -5,6 +5,7 @@ import { WorkflowTaskFailedCause } from "../../gen/temporal/api/enums/v1/failed_
 import { type Failure, FailureSchema } from "../../gen/temporal/api/failure/v1/message_pb.ts";
 import type { HistoryEvent } from "../../gen/temporal/api/history/v1/message_pb.ts";
 import type { Message } from "../../gen/temporal/api/protocol/v1/message_pb.ts";
+import type { LocalActivityRequest, LocalActivityResolution } from "./local-activity-requests.ts";
 import { type WorkflowQuery, type WorkflowQueryResult, WorkflowQueryResultSchema } from "../../gen/temporal/api/query/v1/message_pb.ts";
 import type { WorkflowTaskCompletedMetadata } from "../../gen/temporal/api/sdk/v1/task_complete_metadata_pb.ts";
 import {
@@ -38,6 +39,8 @@ export interface WorkflowTaskInput {
   legacyQuery?: WorkflowQuery;
   /** Attempt of the task: a failure is reported to the server only on the first. */
   attempt?: number;
+  /** Update requests delivered with the task (`messages` of the poll response). */
+  messages?: readonly Message[];
 }
 
 /** What to answer the server for a workflow task. */
@@ -81,6 +84,9 @@ export class WorkflowRun {
   private outstanding: "none" | "work" | "queries" = "none";
   private done = true;
   private broken = false;
+  private waitingOnLocalActivities = false;
+  /** When this worker got the current task: the heartbeat deadline counts from there, as in sdk-core. */
+  private taskReceivedMs = 0;
 
   constructor(options: WorkflowRunOptions) {
     this.machines = new WorkflowMachines(options);
@@ -107,14 +113,64 @@ export class WorkflowRun {
     this.queryResults = [];
     this.done = false;
     this.outstanding = "none";
+    this.taskReceivedMs = Date.now();
     this.guard(() => {
+      if (task.messages !== undefined && task.messages.length > 0) this.machines.addProtocolMessages(task.messages);
       if (!this.machines.hasPendingJobs()) this.machines.applyNextWft();
     });
+    // A task with nothing new while local activities run (a heartbeat's successor) just waits for them.
+    this.waitingOnLocalActivities = !this.machines.hasPendingJobs() && this.machines.outstandingLocalActivities > 0;
+  }
+
+  /**
+   * True when `nextActivation()` returned undefined because local activities
+   * are still running: hand their requests to the executor, feed its
+   * results to `resolveLocalActivity`, or call `heartbeat()` when the task
+   * is about to time out.
+   */
+  get waitingForLocalActivities(): boolean {
+    return !this.done && this.waitingOnLocalActivities;
+  }
+
+  /** Start / cancel requests for the local activity executor produced since the last call. */
+  takeLocalActivityRequests(): LocalActivityRequest[] {
+    return this.machines.takeLocalActivityRequests();
+  }
+
+  /**
+   * A local activity's result. May come while a task waits for it, or
+   * between tasks (after a heartbeat): its job then opens the next task.
+   */
+  resolveLocalActivity(resolution: LocalActivityResolution): void {
+    this.guard(() => this.machines.resolveLocalActivity(resolution));
+    if (this.machines.outstandingLocalActivities === 0) this.waitingOnLocalActivities = false;
+  }
+
+  /**
+   * Ends a task that waited too long on local activities (sdk-core: at 80%
+   * of the workflow task timeout): it completes with the commands so far
+   * and asks the server for a new task, which keeps the run alive while the
+   * activities go on.
+   */
+  heartbeat(): void {
+    if (!this.waitingForLocalActivities) return;
+    this.finish(true);
+  }
+
+  /** Epoch ms after which a task waiting on local activities must heartbeat: 80% of the workflow task timeout. */
+  heartbeatDeadlineMs(): number {
+    const timeoutMs = this.machines.workflowTaskTimeoutMs ?? 10_000;
+    return this.taskReceivedMs + timeoutMs * 0.8;
+  }
+
+  /** The server dropped a speculative task (`resetHistoryEventId` of RespondWorkflowTaskCompleted's response). */
+  resetLastStartedId(id: number): void {
+    this.machines.resetLastStartedId(id);
   }
 
   /** The next activation for the workflow runtime, or undefined when the task is finished. */
   nextActivation(): WorkflowActivation | undefined {
-    if (this.done || this.outstanding !== "none") return undefined;
+    if (this.done || this.outstanding !== "none" || this.waitingOnLocalActivities) return undefined;
     if (this.machines.hasPendingJobs()) {
       this.outstanding = "work";
       return this.machines.takeActivation();
@@ -178,6 +234,7 @@ export class WorkflowRun {
           if (applied === 0 || !this.machines.replaying || this.machines.hasPendingJobs()) break;
         }
       }
+      this.waitingOnLocalActivities = this.machines.outstandingLocalActivities > 0;
     });
     if (was === "queries" && !this.done) this.finish();
   }
@@ -198,22 +255,23 @@ export class WorkflowRun {
     });
   }
 
-  private finish(): void {
+  private finish(heartbeat = false): void {
     this.done = true;
     if (this.outcome.kind !== "none") return;
     const m = this.machines;
     const hasQueryResults = this.queryResults.length > 0;
-    const shouldRespond = !(m.hasPendingJobs() || m.replaying || m.haveSeenTerminalEvent);
+    const shouldRespond = heartbeat || !(m.hasPendingJobs() || m.replaying || m.haveSeenTerminalEvent);
     if (!shouldRespond && !hasQueryResults) return;
     const queryResults: Record<string, WorkflowQueryResult> = {};
     for (const r of this.queryResults) queryResults[r.queryId] = toWorkflowQueryResult(r);
     this.outcome = {
       kind: "completed",
       commands: m.outgoingCommands(),
-      messages: [],
+      messages: m.takeMessages(),
       queryResults,
       sdkMetadata: m.flags.gatherForCompletion(),
-      forceCreateNewWorkflowTask: false,
+      // A query answered while a local activity result waits: only a new task will deliver it.
+      forceCreateNewWorkflowTask: heartbeat || (hasQueryResults && m.hasPendingLocalActivityResolutions()),
     };
   }
 

@@ -25,10 +25,13 @@ import { SdkFlag } from "./flags.ts";
 import { composeInterceptors } from "./interceptors.ts";
 import { continueAsNewReasons } from "./info-from-activation.ts";
 import type { WorkflowLogRecord } from "./log.ts";
+import type { SinkCall } from "./sinks.ts";
 
 export interface ActivationResult {
   completion: WorkflowActivationCompletion;
   logs: WorkflowLogRecord[];
+  /** Calls of sink functions made during the activation, for the worker to run. */
+  sinkCalls: SinkCall[];
 }
 
 type Job = WorkflowActivationJob["variant"];
@@ -125,6 +128,7 @@ function* settle(activator: Activator): Generator<typeof DRAIN, void> {
 /** The steps of one activation; returns its completion. The caller sets the current run around each step. */
 export function* activationSteps(activator: Activator, activation: WorkflowActivation): Generator<typeof DRAIN, ActivationResult> {
   activator.logs = [];
+  activator.sinkCalls = [];
   try {
     const jobs = activation.jobs.map((j) => j.variant);
     const queries = jobs.filter((j) => j.case === "queryWorkflow");
@@ -189,9 +193,9 @@ export function* activationSteps(activator: Activator, activation: WorkflowActiv
       runId: activation.runId,
       status: { case: "successful", value: { commands, usedInternalFlags: activator.usedFlags() } },
     });
-    return { completion, logs: activator.logs };
+    return { completion, logs: activator.logs, sinkCalls: activator.sinkCalls };
   } catch (err) {
-    return { completion: failedCompletion(activation.runId, activator, err), logs: activator.logs };
+    return { completion: failedCompletion(activation.runId, activator, err), logs: activator.logs, sinkCalls: activator.sinkCalls };
   }
 }
 

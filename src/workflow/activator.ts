@@ -49,6 +49,7 @@ import {
 import type { UpdateInfo, WorkflowInfo } from "./info.ts";
 import { composeInterceptors, type WorkflowInterceptors } from "./interceptors.ts";
 import type { WorkflowLogRecord } from "./log.ts";
+import type { SinkCall } from "./sinks.ts";
 import { type Pending, registerBuiltInQueries } from "./built-in-queries.ts";
 
 export type WorkflowCommandInit = MessageInitShape<typeof WorkflowCommandSchema>;
@@ -151,11 +152,15 @@ export class Activator {
   private commands: WorkflowCommand[] = [];
   /** Log lines of this activation, handed to the worker's logger after it. */
   logs: WorkflowLogRecord[] = [];
+  /** Sink calls of this activation, run by the worker after it. */
+  sinkCalls: SinkCall[] = [];
   /** Set once the run has sent its final command (complete, fail, cancel, continue-as-new). */
   completed = false;
   private cancelled = false;
   /** An error that fails the workflow task (not the workflow); the activation reports it. */
   workflowTaskError: unknown;
+  /** A promise rejection workflow code left unhandled: this and every later activation of the run fail with it. */
+  unhandledRejection: Error | undefined;
   started = false;
 
   constructor(options: ActivatorOptions) {

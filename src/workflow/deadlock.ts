@@ -18,3 +18,19 @@ export class DeadlockError extends Error {
     this.timeoutMs = timeoutMs;
   }
 }
+
+/**
+ * A run was dropped with its workflow thread (replaced after another run on
+ * it deadlocked, on Node and Bun where a spinning thread can only be
+ * terminated). Nothing is wrong with the run: evict it and replay it from its
+ * history, which the worker does when told through `onRunsLost`.
+ */
+export class WorkflowThreadLostError extends Error {
+  override readonly name = "WorkflowThreadLostError";
+  readonly runId: string;
+
+  constructor(runId: string, reason: string) {
+    super(`Workflow run ${runId} was evicted from the workflow runtime: ${reason}. Evict it and replay it from its full history (its state was lost with the thread)`);
+    this.runId = runId;
+  }
+}

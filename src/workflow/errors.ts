@@ -56,3 +56,19 @@ export class LocalActivityDoBackoff extends Error {
     super("local activity backoff");
   }
 }
+
+/**
+ * Workflow code left a promise rejection unhandled. As with the official
+ * worker, the activation (and every later one of the run) fails, so the
+ * workflow task fails and is retried: a forgotten `await` or `.catch` in
+ * workflow code must not pass silently.
+ */
+export class UnhandledRejectionError extends Error {
+  override readonly name = "UnhandledRejectionError";
+  constructor(
+    message: string,
+    override readonly cause: unknown,
+  ) {
+    super(message);
+  }
+}

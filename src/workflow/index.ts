@@ -100,6 +100,7 @@ export {
 } from "../failure/index.ts";
 export type { Duration } from "../common/duration.ts";
 export { Trigger } from "./trigger.ts";
+export { proxySinks, type Sink, type SinkCall, type SinkFunction, type Sinks, type InjectedSinks, type InjectedSinkFunction } from "./sinks.ts";
 export type { RetryPolicy } from "../client/retry-policy.ts";
 export { WorkflowIdReusePolicy } from "../client/enums.ts";
 export {
@@ -115,4 +116,4 @@ export {
 // ---- for the worker and tests: the runtime that runs workflow code ----
 export { createInProcessWorkflowRuntime, type InProcessRuntimeOptions, type WorkflowRuntime, type WorkflowModule } from "./runtime.ts";
 export { createThreadedWorkflowRuntime, type ThreadedRuntimeOptions, type ThreadedRuntimeStats } from "./thread-runtime.ts";
-export { DeadlockError } from "./deadlock.ts";
+export { DeadlockError, WorkflowThreadLostError } from "./deadlock.ts";

@@ -17,11 +17,13 @@ import type { AsyncLocalStore } from "../platform/platform.ts";
 import { type ActivationResult, failedCompletion, runActivation, runActivationSync } from "./activate.ts";
 import { Activator } from "./activator.ts";
 import { DeadlockError } from "./deadlock.ts";
+import { UnhandledRejectionError } from "./errors.ts";
 import { installWorkflowGlobals, originalGlobals } from "./global-overrides.ts";
 import { setCurrentActivator } from "./context.ts";
 import { infoFromInitJob } from "./info-from-activation.ts";
 import { composeInterceptors, type WorkflowInterceptorsFactory } from "./interceptors.ts";
 import type { WorkflowLogRecord } from "./log.ts";
+import { callSinks, type InjectedSinks, type SinkCall, type Sinks } from "./sinks.ts";
 
 /** A module's exports: workflow functions by name (a `default` export catches every other type). */
 export type WorkflowModule = Record<string, unknown>;
@@ -54,8 +56,10 @@ export interface InProcessRuntimeOptions {
   createAsyncLocalStorage: <T>() => AsyncLocalStore<T>;
   /** Where workflow `log` lines go (lines logged while replaying are dropped). */
   logger?: Logger | undefined;
-  /** Receives each activation's log records as they are (for a thread to send them on). */
-  onLogs?: (logs: WorkflowLogRecord[]) => void;
+  /** Receives each activation's log records and sink calls as they are (for a thread to send them on). */
+  onOutput?: (output: { logs: WorkflowLogRecord[]; sinkCalls: SinkCall[] }, runId: string) => void;
+  /** The implementations of the sinks workflow code calls (proxySinks), run after each activation. */
+  sinks?: InjectedSinks<Sinks>;
   /**
    * Runs microtasks now (Deno). With `runWithTimeout`, an activation then
    * runs synchronously under a deadline, so an infinite loop anywhere in
@@ -74,6 +78,13 @@ export interface InProcessRuntimeOptions {
   interceptorModules?: WorkflowModule[];
   /** Activity types the worker runs: local activities of other types fail at once (not when replaying). */
   registeredActivityNames?: ReadonlySet<string>;
+  /**
+   * The host's hook for unhandled promise rejections on this thread (Node's
+   * and Bun's `process.on("unhandledRejection")`); returns a function that
+   * removes the handler. Without it, the Web `unhandledrejection` event is
+   * used where the runtime dispatches it (Deno).
+   */
+  onUnhandledRejection?: (handler: (reason: unknown) => void) => () => void;
 }
 
 /** Calls each module's `interceptors` factory inside the run (factories may use the workflow API). */
@@ -105,6 +116,33 @@ function disposeRun(activator: Activator | undefined): void {
   } finally {
     setCurrentActivator(undefined);
   }
+}
+
+interface RejectionEvent {
+  reason: unknown;
+  preventDefault(): void;
+}
+
+/**
+ * Listens for unhandled rejections through the host's hook, or the Web event;
+ * returns the remover. `claim` says whether a rejection was a run's: the Web
+ * event's default (ending the thread or process) is prevented only for those.
+ */
+function listenForUnhandledRejections(
+  hook: InProcessRuntimeOptions["onUnhandledRejection"],
+  claim: (reason: unknown) => boolean,
+): () => void {
+  if (hook) return hook((reason) => void claim(reason));
+  const target = globalThis as unknown as {
+    addEventListener?: (type: string, listener: (event: RejectionEvent) => void) => void;
+    removeEventListener?: (type: string, listener: (event: RejectionEvent) => void) => void;
+  };
+  if (typeof target.addEventListener !== "function") return () => undefined;
+  const listener = (event: RejectionEvent) => {
+    if (claim(event.reason)) event.preventDefault();
+  };
+  target.addEventListener("unhandledrejection", listener);
+  return () => target.removeEventListener?.("unhandledrejection", listener);
 }
 
 function emptySuccess(runId: string): WorkflowActivationCompletion {
@@ -150,6 +188,13 @@ export function createInProcessWorkflowRuntime(options: InProcessRuntimeOptions)
   let workflowsPromise: Promise<WorkflowModule> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   let disposed = false;
+  /** The run whose activation is in progress: rejections reported meanwhile are its. */
+  let active: Activator | undefined;
+  const stopListening = listenForUnhandledRejections(options.onUnhandledRejection, (reason) => {
+    if (active === undefined) return false;
+    active.unhandledRejection ??= new UnhandledRejectionError(`Unhandled Promise rejection: ${String(reason)}`, reason);
+    return true;
+  });
 
   const loadWorkflows = () => {
     const { workflows } = options;
@@ -216,13 +261,24 @@ export function createInProcessWorkflowRuntime(options: InProcessRuntimeOptions)
         activator = await createRun(activation);
         runs.set(runId, activator);
       }
-      const result =
-        options.flushMicrotasks && options.runWithTimeout
-          ? // A microtask flush does nothing from inside a microtask, so the guarded run starts from a macrotask.
-            await inMacrotask(() => runGuarded(activator as Activator, activation))
-          : await runActivation(activator, activation, macrotask);
+      active = activator;
+      let result: ActivationResult;
+      try {
+        if (options.flushMicrotasks && options.runWithTimeout) {
+          // A microtask flush does nothing from inside a microtask, so the guarded run starts from a macrotask;
+          // the runtime reports rejections left unhandled in the next turn of its event loop, hence the one after.
+          result = await inMacrotask(() => runGuarded(activator as Activator, activation));
+          await macrotask();
+        } else {
+          result = await runActivation(activator, activation, macrotask);
+        }
+      } finally {
+        active = undefined;
+      }
       emitLogs(options.logger, result.logs);
-      options.onLogs?.(result.logs);
+      options.onOutput?.({ logs: result.logs, sinkCalls: result.sinkCalls }, runId);
+      await callSinks(options.sinks, result.sinkCalls, options.logger);
+      if (activator.unhandledRejection !== undefined) return failedCompletion(runId, activator, activator.unhandledRejection);
       return result.completion;
     } catch (err) {
       if (err instanceof DeadlockError) runs.delete(runId);
@@ -247,6 +303,7 @@ export function createInProcessWorkflowRuntime(options: InProcessRuntimeOptions)
     async dispose() {
       await queue;
       disposed = true;
+      stopListening();
       for (const activator of runs.values()) disposeRun(activator);
       runs.clear();
     },

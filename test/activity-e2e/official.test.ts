@@ -15,6 +15,7 @@ import type { ScenarioResult } from "../support/official/scenario.ts";
 import { runtimePlatform } from "../support/platform.ts";
 import { createActivities, createRecorder, createShutdownActivities, type Observation, type Recorder } from "./activities.ts";
 import { e2eNames, ourIdentityPrefix, registeredActivityTypes, type ScenarioName, scenarioNames, shutdownGraceMs, shutdownWork } from "./names.ts";
+import { startPeerDevServer } from "../support/peer-dev-server.ts";
 
 const platform = await runtimePlatform();
 const runtime = currentRuntime();
@@ -53,8 +54,8 @@ async function runtimeEntries() {
 }
 
 async function startRun(): Promise<SharedRun> {
-  const [testing, clientModule] = await runtimeEntries();
-  const server: DevServer = await testing.createDevServer({ port: 0 });
+  const [, clientModule] = await runtimeEntries();
+  const server: DevServer = await startPeerDevServer();
   const names = e2eNames(server.port);
   const connection = connect({ address: server.address }, platform);
   const recorder = createRecorder();
@@ -125,6 +126,7 @@ async function startRun(): Promise<SharedRun> {
     const run = runScenariosInNode("test/activity-e2e/official-scenarios.js", scenarioNames, addresses);
     results = run.results;
     stopScenarios = async () => {
+      // Killed, not left to close its sessions gracefully: see close() below.
       run.kill();
       await run.done;
     };
@@ -138,18 +140,15 @@ async function startRun(): Promise<SharedRun> {
     shutdown,
     asyncCompletion,
     async close() {
-      console.error("TRACE stopScenarios", (await import("node:child_process")).execSync(`ss -tnp | grep -v ":${server.port} *$" | grep ${server.port} || true`).toString());
-      await stopScenarios();
-      console.error("TRACE workers");
       for (const s of started) if (s.worker.state === "RUNNING") s.worker.shutdown();
       await Promise.all(started.map((s) => s.run.catch(() => undefined)));
-      console.error("TRACE client");
+      // Our sessions end before the server's: Deno 2.9's node:http2 can abort the process (nghttp2
+      // `find_stream_on_goaway_func` assertion) when a GOAWAY reaches a session with streams still
+      // open, so we close ours first and the server (Node-hosted on Deno, see peer-dev-server.ts) after.
       await client.connection.close();
-      console.error("TRACE connection");
       await connection.close();
-      console.error("TRACE server");
       await server.close();
-      console.error("TRACE done");
+      await stopScenarios();
     },
   };
 }

@@ -23,6 +23,7 @@ import type { ScenarioResult } from "../support/official/scenario.ts";
 import type * as workflows from "../support/official/workflows.ts";
 import { clientEntry } from "./fake-server.ts";
 import { e2eNames } from "./official-worker-scenario.ts";
+import { startPeerDevServer } from "../support/peer-dev-server.ts";
 
 interface Shared {
   client: Client;
@@ -41,7 +42,7 @@ async function testingEntry(): Promise<{ createDevServer: (o?: { port?: number }
 }
 
 async function start(): Promise<Shared> {
-  const server = await (await testingEntry()).createDevServer({ port: 0 });
+  const server = await startPeerDevServer();
   const addresses = { normal: server.address };
   let run: { result: Promise<ScenarioResult | undefined>; stop(): Promise<void> };
   if (currentRuntime() === "node") {

@@ -186,11 +186,13 @@ export const scenarios: Record<ScenarioName, Scenario> = {
         });
         await handle.signal("approve", "ada");
         await until("the first signal to be seen by a query", async () => (await handle.query<string>("status")) === "1/3");
+        const eventsBefore = (await eventTypes(handle)).length;
         await assert.rejects(handle.executeUpdate<number, [number]>("setLimit", { args: [0] }), (err: unknown) => {
           assert.ok(err instanceof WorkflowUpdateFailedError, String(err));
           assert.match(String((err as Error & { cause?: Error }).cause?.message), /limit must be at least 1/);
           return true;
         });
+        assert.equal((await eventTypes(handle)).length, eventsBefore, "a rejected update leaves no event, not even its workflow task");
         assert.equal(await handle.executeUpdate<number, [number]>("setLimit", { args: [2] }), 3);
         await handle.signal("approve", "grace");
         assert.deepEqual(await handle.result(), ["ada", "grace"]);
@@ -353,8 +355,10 @@ export const scenarios: Record<ScenarioName, Scenario> = {
           workflowId: id(taskQueue),
         });
         assert.equal(await handle.result(), "rested");
+        // Well under a second on an idle machine; the bound leaves room for a
+        // loaded CI box while staying four orders of magnitude below a day.
         const wallMs = Date.now() - started;
-        assert.ok(wallMs < 1_000, `took ${wallMs} ms of wall time`);
+        assert.ok(wallMs < 5_000, `took ${wallMs} ms of wall time`);
         const history = await handle.fetchHistory();
         const time = (pred: (e: HistoryEvent) => unknown) => {
           const t = history.events?.find(pred)?.eventTime;

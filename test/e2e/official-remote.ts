@@ -42,12 +42,14 @@ export async function openOfficialSide(t: TestContext, address: string): Promise
       else waiter?.reject(new Error(`official side: ${reply.error}`));
     }
   });
-  const exited = new Promise<void>((resolve) => child.on("close", () => resolve()));
+  // "exit", not "close": Bun reports "close" only once every pipe has closed.
+  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
   void exited.then(() => {
     for (const w of pending.values()) w.reject(new Error(`the official side's process ended\n${stderr}`));
     pending.clear();
   });
   t.defer(async () => {
+    child.stdin?.end();
     child.kill();
     await exited;
   });

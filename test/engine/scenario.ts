@@ -12,7 +12,12 @@ import {
   type WorkflowActivationCompletion,
   WorkflowActivationCompletionSchema,
 } from "../../gen/temporal/sdk/core/workflow_completion/workflow_completion_pb.ts";
+import { anyPack, timestampMs } from "@bufbuild/protobuf/wkt";
+import { type Message, MessageSchema } from "../../gen/temporal/api/protocol/v1/message_pb.ts";
+import { RequestSchema } from "../../gen/temporal/api/update/v1/message_pb.ts";
 import { type ActivationRunner, driveWorkflowTask } from "../../src/engine/drive-task.ts";
+import type { LocalActivityRequest, LocalActivityResolution, LocalActivitySink } from "../../src/engine/local-activity-requests.ts";
+import { localActivityMarkerOf } from "../../src/engine/markers.ts";
 import { isCommandEvent } from "../../src/engine/history/events.ts";
 import { WorkflowRun, type WorkflowTaskResult } from "../../src/engine/workflow-run.ts";
 
@@ -81,7 +86,8 @@ export function taskBoundaries(events: readonly HistoryEvent[]): number[] {
 function recordedCommandTypes(events: readonly HistoryEvent[], completedIndex: number): EventType[] {
   const out: EventType[] = [];
   for (let i = completedIndex + 1; i < events.length && isCommandEvent(events[i]!.eventType); i++) out.push(events[i]!.eventType);
-  return out;
+  // A ProtocolMessage command does not say which update event it becomes: compare them as one kind.
+  return out.map((t) => (t === EventType.WORKFLOW_EXECUTION_UPDATE_COMPLETED ? EventType.WORKFLOW_EXECUTION_UPDATE_ACCEPTED : t));
 }
 
 const COMMAND_EVENT: Partial<Record<CommandType, EventType>> = {
@@ -99,7 +105,76 @@ const COMMAND_EVENT: Partial<Record<CommandType, EventType>> = {
   [CommandType.UPSERT_WORKFLOW_SEARCH_ATTRIBUTES]: EventType.UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
   [CommandType.MODIFY_WORKFLOW_PROPERTIES]: EventType.WORKFLOW_PROPERTIES_MODIFIED,
   [CommandType.RECORD_MARKER]: EventType.MARKER_RECORDED,
+  [CommandType.PROTOCOL_MESSAGE]: EventType.WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
 };
+
+/** The command events recorded after the WorkflowTaskCompleted at `completedIndex`. */
+function recordedCommands(events: readonly HistoryEvent[], completedIndex: number): HistoryEvent[] {
+  const out: HistoryEvent[] = [];
+  for (let i = completedIndex + 1; i < events.length && isCommandEvent(events[i]!.eventType); i++) out.push(events[i]!);
+  return out;
+}
+
+/** The update requests a server would have delivered with a task: those the history shows accepted right after it. */
+function updateRequestsFor(recorded: readonly HistoryEvent[]): Message[] {
+  const out: Message[] = [];
+  for (const e of recorded) {
+    if (e.attributes.case !== "workflowExecutionUpdateAcceptedEventAttributes") continue;
+    const a = e.attributes.value;
+    out.push(
+      create(MessageSchema, {
+        id: a.acceptedRequestMessageId,
+        protocolInstanceId: a.protocolInstanceId,
+        sequencingId: { case: "eventId", value: a.acceptedRequestSequencingEventId },
+        body: anyPack(RequestSchema, a.acceptedRequest ?? create(RequestSchema)),
+      }),
+    );
+  }
+  return out;
+}
+
+/**
+ * A local activity executor that replays what the history recorded: an
+ * activity resolves in the task whose completion recorded its marker, with
+ * that marker's outcome; in any other task it is still running, so the task
+ * heartbeats (a completion with no commands, as the recorded history shows).
+ */
+export class RecordedLocalActivities implements LocalActivitySink {
+  readonly requests: LocalActivityRequest[] = [];
+  private running = new Set<number>();
+  private ready: LocalActivityResolution[] = [];
+
+  /** Sets the markers the current task's completion recorded. */
+  forTask(recorded: readonly HistoryEvent[], taskStartMs: number): void {
+    this.ready = [];
+    for (const e of recorded) {
+      const marker = localActivityMarkerOf(e);
+      if (marker === undefined) continue;
+      const { data, outcome } = marker;
+      const resolution: LocalActivityResolution = {
+        seq: data.seq,
+        attempt: data.attempt,
+        runtimeMs: data.completeTime ? Math.max(0, timestampMs(data.completeTime) - taskStartMs) : 0,
+        outcome: outcome.ok ? { case: "completed", result: outcome.result } : { case: "failed", failure: outcome.failure },
+      };
+      if (data.backoff) resolution.backoff = data.backoff;
+      if (data.originalScheduleTime) resolution.originalScheduleTime = data.originalScheduleTime;
+      this.ready.push(resolution);
+    }
+  }
+
+  dispatch(requests: readonly LocalActivityRequest[]): void {
+    this.requests.push(...requests);
+    for (const r of requests) if (r.kind === "start") this.running.add(r.command.seq);
+  }
+
+  async waitForResolutions(): Promise<LocalActivityResolution[]> {
+    const now = this.ready.filter((r) => this.running.has(r.seq));
+    this.ready = this.ready.filter((r) => !this.running.has(r.seq));
+    for (const r of now) this.running.delete(r.seq);
+    return now;
+  }
+}
 
 function newRun(runId = "run-1") {
   return new WorkflowRun({ runId, workflowId: "wf-1", workflowType: "testWorkflow", sdkName: "temporal-edge-worker", sdkVersion: "0.1.0" });
@@ -110,13 +185,21 @@ function newRun(runId = "run-1") {
  * worker, checking that each task's commands are exactly the command events
  * the history recorded after it. Returns each task's result.
  */
-export async function runIncrementally(events: readonly HistoryEvent[], runtime: ActivationRunner): Promise<WorkflowTaskResult[]> {
+export async function runIncrementally(
+  events: readonly HistoryEvent[],
+  runtime: ActivationRunner,
+  localActivities = new RecordedLocalActivities(),
+): Promise<WorkflowTaskResult[]> {
   const run = newRun();
   const results: WorkflowTaskResult[] = [];
   let fed = 0;
   let previousStarted = 0;
   for (const end of taskBoundaries(events)) {
-    const result = await driveWorkflowTask(run, runtime, { events: events.slice(fed, end + 1), previousStartedEventId: previousStarted });
+    const recorded = recordedCommands(events, end + 1);
+    const started = events[end]!.eventTime;
+    localActivities.forTask(recorded, started ? timestampMs(started) : 0);
+    const task = { events: events.slice(fed, end + 1), previousStartedEventId: previousStarted, messages: updateRequestsFor(recorded) };
+    const result = await driveWorkflowTask(run, runtime, task, { localActivities });
     results.push(result);
     const completed = events[end + 1];
     if (completed !== undefined) {

@@ -39,6 +39,8 @@ const passing: Array<[string, WorkflowModule, { incremental: boolean }]> = [
   ["sdk-typescript/cancel_fake_progress_history_bin.json", cancelFakeProgress, { incremental: true }],
   ["sdk-typescript/cancel_fake_progress_history_bin.bin", cancelFakeProgress, { incremental: true }],
   ["sdk-typescript/lang_flags_replay_correctly_1_9_3.json", langFlags, { incremental: false }],
+  // Written by 1.11.1, which used the flags without recording them: the runtime recognises its build id.
+  ["sdk-typescript/lang_flags_replay_correctly_1_11_1.json", langFlags, { incremental: false }],
   ["sdk-python/test_replayer_complete_history.json", sayHelloPython, { incremental: true }],
   ["sdk-python/test_replayer_event_tracing_alternate.json", activityAndSignals, { incremental: true }],
   ["sdk-core/ends_empty_wft_complete.json", sayHelloPython, { incremental: true }],

@@ -270,3 +270,33 @@ test("activations of different runs interleave without mixing state", async (t) 
   assert.equal(resultOf(ra!), "slept");
   assert.equal(resultOf(rb!), "B");
 });
+
+test("in-process sinks: callDuringReplay ones run for replayed calls too; a failing sink is logged, not thrown", async (t) => {
+  const calls: string[] = [];
+  const logged: string[] = [];
+  const rt = createInProcessWorkflowRuntime({
+    workflows,
+    namespace: "default",
+    taskQueue: "tq",
+    createAsyncLocalStorage: platform.createAsyncLocalStorage,
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: (message) => void logged.push(message) },
+    sinks: {
+      audit: {
+        record: {
+          fn: (_info, event) => {
+            calls.push(event);
+            if (event === "woke") throw new Error("sink down");
+          },
+          callDuringReplay: true,
+        },
+      },
+    },
+  });
+  t.defer(() => rt.dispose());
+  const run = runBuilder("audited");
+  run.setReplaying(true);
+  assert.deepEqual(summary(await rt.activate(run.start())), ["startTimer:1"]);
+  assert.deepEqual(summary(await rt.activate(run.activation([run.fireTimer(1)]))), ["completeWorkflowExecution"]);
+  assert.deepEqual(calls, ["started", "woke"]);
+  assert.deepEqual(logged, ["Sink function failed"]);
+});

@@ -8,4 +8,10 @@ import { webThreadPort } from "../shared/workflow-thread-web.ts";
 serveWorkflowThread(webThreadPort(), {
   createAsyncLocalStorage: <T>() => new AsyncLocalStorage<T>(),
   importModule: (path) => import(pathToFileURL(resolve(path)).href),
+  // Workflow code's unhandled rejections fail its activation instead of ending the thread.
+  onUnhandledRejection: (handler) => {
+    const listener = (reason: unknown) => handler(reason);
+    process.on("unhandledRejection", listener);
+    return () => process.off("unhandledRejection", listener);
+  },
 });

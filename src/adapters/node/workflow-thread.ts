@@ -17,5 +17,11 @@ serveWorkflowThread(
   {
     createAsyncLocalStorage: <T>() => new AsyncLocalStorage<T>(),
     importModule: (path) => import(pathToFileURL(resolve(path)).href),
+    // Workflow code's unhandled rejections fail its activation instead of ending the thread.
+    onUnhandledRejection: (handler) => {
+      const listener = (reason: unknown) => handler(reason);
+      process.on("unhandledRejection", listener);
+      return () => process.off("unhandledRejection", listener);
+    },
   },
 );

@@ -15,7 +15,7 @@ import { addEvent, flushBuffered, writeEvent } from "./history-writer.ts";
 import { closeRun, startRun } from "./lifecycle.ts";
 import { isOpen, type RunState, type WorkflowTaskState } from "./run-state.ts";
 import { decideRetry } from "./retry-policy.ts";
-import { applyUpdateMessage, updatesAwaitingDelivery } from "./updates.ts";
+import { applyUpdateMessage, returnUndelivered, updatesAwaitingDelivery } from "./updates.ts";
 import { failWorkflowTask, finishWorkflowTask, persistTransient, scheduleWorkflowTask } from "./workflow-tasks.ts";
 
 interface CommandProblem {
@@ -36,14 +36,18 @@ const terminalCommands = new Set([
  * is written), then writes WorkflowTaskCompleted and the events of the
  * commands in order, then the events buffered while the task ran.
  */
-export function completeWorkflowTask(ctx: EngineContext, run: RunState, wft: WorkflowTaskState, req: RespondWorkflowTaskCompletedRequest): void {
+/**
+ * Returns the `resetHistoryEventId` of the response: non-zero when a
+ * speculative task was discarded, so the worker rewinds to that event.
+ */
+export function completeWorkflowTask(ctx: EngineContext, run: RunState, wft: WorkflowTaskState, req: RespondWorkflowTaskCompletedRequest): bigint {
   const messages = new Map(req.messages.map((m) => [m.id, m]));
   const timeouts = new Map<number, ActivityTimeouts>();
   const problem = validate(run, req.commands, messages, timeouts);
   const failure = (message: string) => create(FailureSchema, { message, source: "Server" });
   if (problem !== undefined) {
     failWorkflowTask(ctx, run, problem.cause, failure(problem.message), req.identity);
-    return;
+    return 0n;
   }
   const closes = req.commands.some((c) => terminalCommands.has(c.attributes.case ?? ""));
   if (closes && run.buffered.length > 0) {
@@ -54,7 +58,14 @@ export function completeWorkflowTask(ctx: EngineContext, run: RunState, wft: Wor
       failure("UnhandledCommand: new events arrived while the workflow task ran; the workflow must see them before closing"),
       req.identity,
     );
-    return;
+    return 0n;
+  }
+  if (wft.speculative && isRejectionOnly(req) && run.buffered.length === 0) {
+    // Nothing to record: the task and its events vanish, only the rejections count.
+    for (const message of req.messages) applyUpdateMessage(ctx, run, message);
+    finishWorkflowTask(run);
+    if (updatesAwaitingDelivery(run)) scheduleWorkflowTask(ctx, run, 1, true);
+    return run.lastCompletedStartedEventId;
   }
   persistTransient(ctx, run, wft);
   const completed = writeEvent(ctx, run, {
@@ -82,6 +93,8 @@ export function completeWorkflowTask(ctx: EngineContext, run: RunState, wft: Wor
     if (isOpen(run)) apply(ctx, run, command, completed.eventId, timeouts.get(index), after);
   });
   for (const message of req.messages) if (!applied.has(message.id)) applyUpdateMessage(ctx, run, message);
+  // An update the worker neither accepted nor rejected goes out again with the next task.
+  returnUndelivered(run, wft);
   finishWorkflowTask(run);
   if (isOpen(run)) {
     const sticky = req.stickyAttributes;
@@ -92,6 +105,14 @@ export function completeWorkflowTask(ctx: EngineContext, run: RunState, wft: Wor
     if (newEvents || updatesAwaitingDelivery(run) || req.forceCreateNewWorkflowTask) scheduleWorkflowTask(ctx, run, 1);
   }
   for (const action of after) action();
+  return 0n;
+}
+
+/** A completion that only rejects updates (no commands, no acceptances, no new task asked for). */
+function isRejectionOnly(req: RespondWorkflowTaskCompletedRequest): boolean {
+  if (req.forceCreateNewWorkflowTask) return false;
+  if (req.commands.some((c) => c.attributes.case !== "protocolMessageCommandAttributes")) return false;
+  return req.messages.length > 0 && req.messages.every((m) => m.body?.typeUrl.endsWith(".Rejection") === true);
 }
 
 function validate(run: RunState, commands: Command[], messages: Map<string, Message>, timeouts: Map<number, ActivityTimeouts>): CommandProblem | undefined {

@@ -200,7 +200,6 @@ export function closeRun(ctx: EngineContext, run: RunState, attributes: EventAtt
   abandonActivities(run);
   abandonUpdates(run);
   ctx.store.runClosed(run);
-  for (const [id, query] of ctx.queries) if (query.run === run && !query.claimed) ctx.queries.delete(id);
   if (status !== WorkflowExecutionStatus.CONTINUED_AS_NEW) {
     notifyParent(ctx, run, closeEvent);
     applyParentClosePolicy(ctx, run);

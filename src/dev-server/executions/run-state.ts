@@ -88,6 +88,12 @@ export interface WorkflowTaskState {
   attempt: number;
   /** A retry of a failed task: its Scheduled/Started events stay out of history until it completes. */
   transient: boolean;
+  /**
+   * Scheduled only to deliver an update: like a transient task its events
+   * stay out of history, and if the worker only rejects updates, they never
+   * get in (a rejected update leaves no trace, as on a real server).
+   */
+  speculative: boolean;
   state: "scheduled" | "started";
   scheduledEventId: bigint;
   startedEventId: bigint;
@@ -151,12 +157,6 @@ export interface UpdateState {
   readonly listeners: Set<() => void>;
 }
 
-export const openStatus = WorkflowExecutionStatus.RUNNING;
-
 export function isOpen(run: RunState): boolean {
   return run.status === WorkflowExecutionStatus.RUNNING;
-}
-
-export function describeRun(key: RunKey): string {
-  return `workflow ${key.workflowId} (run ${key.runId}) in namespace ${key.namespace}`;
 }

@@ -28,7 +28,7 @@ export function admitUpdate(ctx: EngineContext, run: RunState, request: UpdateRe
   if (existing !== undefined) return existing;
   const update: UpdateState = { id, request, stage: "admitted", acceptedEventId: 0n, outcome: undefined, listeners: new Set() };
   run.updates.set(id, update);
-  ensureWorkflowTask(ctx, run);
+  ensureWorkflowTask(ctx, run, true);
   return update;
 }
 

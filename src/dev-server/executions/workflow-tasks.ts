@@ -15,15 +15,15 @@ import { duration, timestamp } from "../time.ts";
 import { encodeToken } from "../tokens.ts";
 import { flushBuffered, nextEventId, writeEvent } from "./history-writer.ts";
 import { type RunState, isOpen, type WorkflowTaskState } from "./run-state.ts";
-import { updateMessages, updatesAwaitingDelivery, returnUndelivered } from "./updates.ts";
+import { returnUndelivered, updateMessages } from "./updates.ts";
 
 /** A sticky queue counts as alive while its worker polled it this recently. */
 const stickyLivenessMs = 10_000;
 
 /** Schedules the first attempt of a workflow task unless one is already scheduled or started. */
-export function ensureWorkflowTask(ctx: EngineContext, run: RunState): void {
+export function ensureWorkflowTask(ctx: EngineContext, run: RunState, speculative = false): void {
   if (!isOpen(run) || run.wft !== undefined) return;
-  scheduleWorkflowTask(ctx, run, 1);
+  scheduleWorkflowTask(ctx, run, 1, speculative);
 }
 
 /**
@@ -32,13 +32,14 @@ export function ensureWorkflowTask(ctx: EngineContext, run: RunState): void {
  * history only if the task completes, so a workflow task failing in a loop
  * does not grow the history.
  */
-export function scheduleWorkflowTask(ctx: EngineContext, run: RunState, attempt: number): void {
+export function scheduleWorkflowTask(ctx: EngineContext, run: RunState, attempt: number, speculative = false): void {
   const sticky = stickyQueue(ctx, run);
   const queue = sticky ?? run.taskQueue;
   const wft: WorkflowTaskState = {
     generation: (run.wft?.generation ?? run.history.length) + 1,
     attempt,
-    transient: attempt > 1,
+    transient: attempt > 1 || speculative,
+    speculative,
     state: "scheduled",
     scheduledEventId: 0n,
     startedEventId: 0n,
@@ -71,6 +72,7 @@ export function makeScheduledTaskDurable(ctx: EngineContext, run: RunState): voi
   const wft = run.wft;
   if (wft === undefined || wft.state !== "scheduled" || !wft.transient) return;
   wft.transient = false;
+  wft.speculative = false;
   wft.attempt = 1;
   wft.scheduledTimeMs = ctx.clock.now();
   wft.scheduledEventId = writeEvent(ctx, run, scheduledAttributes(run, wft)).eventId;
@@ -266,9 +268,4 @@ export function unstick(ctx: EngineContext, run: RunState): void {
   wft.queue = run.taskQueue;
   wft.generation++;
   dispatch(ctx, run, wft);
-}
-
-/** Whether the run has something a workflow task must deliver. */
-export function needsWorkflowTask(run: RunState): boolean {
-  return updatesAwaitingDelivery(run);
 }

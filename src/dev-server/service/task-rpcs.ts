@@ -88,8 +88,8 @@ export function taskRpcs(ctx: EngineContext): Impl {
     },
     respondWorkflowTaskCompleted(req) {
       const { run, wft } = workflowTaskOf(req.taskToken);
-      completeWorkflowTask(ctx, run, wft, req);
-      return poked(create(RespondWorkflowTaskCompletedResponseSchema, {}));
+      const resetHistoryEventId = completeWorkflowTask(ctx, run, wft, req);
+      return poked(create(RespondWorkflowTaskCompletedResponseSchema, { resetHistoryEventId }));
     },
     respondWorkflowTaskFailed(req) {
       const { run } = workflowTaskOf(req.taskToken);
