@@ -7,11 +7,19 @@
 //
 //   npx tsc -p tsconfig.json && node dist/bench/activities.js \
 //     [--runtimes node,bun,deno] [--activities 2000] [--parallel 100] [--rounds 3] [--address host:port]
+//     [--only ours] [--profile DIR]
 //
 // Without --address it starts the dev server (bench/activities-dev-server.ts) under Node.
+// Besides the rate, it prints the CPU time each process spent per activity
+// (activity worker, dev server, and this process, which hosts the official
+// client and workflow worker), read from /proc on Linux: on a shared machine
+// the rate swings with the neighbours' load, CPU per activity much less.
+// --profile DIR writes CPU profiles of our worker (Node and Bun) and of the dev server into DIR.
+// --only ours skips the official side (for quick iterations; no ratio).
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { Client, Connection } from "@temporalio/client";
@@ -25,6 +33,8 @@ const { values } = parseArgs({
     activities: { type: "string", default: "2000" },
     parallel: { type: "string", default: "100" },
     rounds: { type: "string", default: "3" },
+    only: { type: "string" },
+    profile: { type: "string" },
   },
 });
 const count = Number(values.activities);
@@ -33,6 +43,20 @@ const rounds = Number(values.rounds);
 const runtimes = values.runtimes.split(",").map((r) => r.trim());
 const dist = join(projectRoot, "dist", "bench");
 const bin = (name: string) => join(projectRoot, "node_modules", ".bin", name);
+const profileArgs = values.profile === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${values.profile}`];
+if (values.only !== undefined && values.only !== "ours") throw new Error(`--only: unknown side "${values.only}"; use ours`);
+
+/** CPU milliseconds (user + system, all threads) a process has used so far, or undefined off Linux. */
+function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    // Fields 14 and 15 of /proc/PID/stat, after the parenthesised command name.
+    const fields = readFileSync(`/proc/${pid ?? "self"}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * 10 : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 interface Side {
   label: string;
@@ -42,8 +66,8 @@ interface Side {
 function oursOn(runtime: string): Side {
   const source = join(projectRoot, "bench", "activities-worker.ts");
   const command: Record<string, string[]> = {
-    node: ["node", join(dist, "activities-worker.js")],
-    bun: [bin("bun"), source],
+    node: ["node", ...profileArgs, join(dist, "activities-worker.js")],
+    bun: [bin("bun"), ...profileArgs, source],
     deno: [bin("deno"), "run", "-A", source],
   };
   const base = command[runtime];
@@ -77,7 +101,7 @@ async function startChild(command: string[]): Promise<{ child: ChildProcess; fir
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger("WARN") });
-  const server = values.address ? undefined : await startChild(["node", join(dist, "activities-dev-server.js")]);
+  const server = values.address ? undefined : await startChild(["node", ...profileArgs, join(dist, "activities-dev-server.js")]);
   const address = values.address ?? server?.firstLine ?? "";
   const clientConnection = await Connection.connect({ address });
   const client = new Client({ connection: clientConnection });
@@ -97,28 +121,57 @@ async function main(): Promise<void> {
     return n / ((performance.now() - started) / 1000);
   };
 
-  async function measure(side: Side): Promise<number> {
-    const taskQueue = `bench-${side.label.replace(/\W+/g, "-")}-${Date.now()}`;
-    const worker = await startChild([...side.command, address, taskQueue]);
-    try {
-      // Warm-up, so neither side pays its start-up (JIT, connections) inside a measurement.
-      await fanOut(taskQueue, Math.min(count, 200));
-      const rates: number[] = [];
-      for (let i = 0; i < rounds; i++) rates.push(await fanOut(taskQueue, count));
-      rates.sort((a, b) => a - b);
-      const median = rates[Math.floor(rates.length / 2)] ?? 0;
-      console.log(`${side.label.padEnd(34)} ${median.toFixed(0).padStart(6)} activities/s (median of ${rates.map((r) => r.toFixed(0)).join(", ")})`);
-      return median;
-    } finally {
-      await worker.stop();
-    }
+  interface Running {
+    side: Side;
+    taskQueue: string;
+    worker: Awaited<ReturnType<typeof startChild>>;
+    rates: number[];
+    /** CPU ms used during the measured rounds: worker, dev server, this process. */
+    cpu: [number, number, number];
   }
 
-  console.log(`${count} no-op activities per round, ${parallel} in flight, ${rounds} rounds per side, dev server at ${address}`);
-  const officialRate = await measure(official);
-  const ours = new Map<string, number>();
-  for (const runtime of runtimes) ours.set(runtime, await measure(oursOn(runtime)));
-  for (const [runtime, rate] of ours) console.log(`ratio ours (${runtime}) / official: ${(rate / officialRate).toFixed(2)}x`);
+  const sides = [...(values.only === "ours" ? [] : [official]), ...runtimes.map(oursOn)];
+  const running: Running[] = [];
+  try {
+    for (const side of sides) {
+      const taskQueue = `bench-${side.label.replace(/\W+/g, "-")}-${Date.now()}`;
+      running.push({ side, taskQueue, worker: await startChild([...side.command, address, taskQueue]), rates: [], cpu: [0, 0, 0] });
+    }
+    console.log(`${count} no-op activities per round, ${parallel} in flight, ${rounds} rounds per side (interleaved), dev server at ${address}`);
+    // Warm-up, so no side pays its start-up (JIT, connections) inside a measurement.
+    for (const r of running) await fanOut(r.taskQueue, Math.min(count, 200));
+    // Rounds alternate between the sides, so a change in the machine's load
+    // (other processes) weighs on every side alike rather than on whichever ran last.
+    for (let i = 0; i < rounds; i++) {
+      for (const r of running) {
+        const before = [cpuMs(r.worker.child.pid), cpuMs(server?.child.pid), cpuMs(undefined)];
+        r.rates.push(await fanOut(r.taskQueue, count));
+        const after = [cpuMs(r.worker.child.pid), cpuMs(server?.child.pid), cpuMs(undefined)];
+        for (let k = 0; k < 3; k++) r.cpu[k] = (r.cpu[k] ?? 0) + ((after[k] ?? Number.NaN) - (before[k] ?? Number.NaN));
+      }
+    }
+  } finally {
+    await Promise.all(running.map((r) => r.worker.stop()));
+  }
+
+  const medians = new Map<Side, number>();
+  for (const r of running) {
+    const sorted = [...r.rates].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+    medians.set(r.side, median);
+    const perActivity = (k: number) => (Number.isNaN(r.cpu[k]) ? "n/a" : `${((r.cpu[k] ?? 0) / (rounds * count)).toFixed(2)} ms`);
+    console.log(`${r.side.label.padEnd(34)} ${median.toFixed(0).padStart(6)} activities/s (median of ${r.rates.map((x) => x.toFixed(0)).join(", ")})`);
+    console.log(
+      `${"".padEnd(34)} CPU per activity: worker ${perActivity(0)}, dev server ${perActivity(1)}, official client + workflow worker ${perActivity(2)}`,
+    );
+  }
+  const officialRate = medians.get(official);
+  if (officialRate !== undefined) {
+    for (const runtime of runtimes) {
+      const rate = medians.get(sides.find((s) => s.label === oursOn(runtime).label) as Side) ?? 0;
+      console.log(`ratio ours (${runtime}) / official: ${(rate / officialRate).toFixed(2)}x`);
+    }
+  }
 
   workflowWorker.shutdown();
   await workflowRun;

@@ -3,3 +3,5 @@
 import "./commands/run.ts";
 import "./commands/replay.ts";
 import "./commands/dev-server.ts";
+// The worker implementation behind `run` (entity factory, --dev support).
+import "./wiring.ts";

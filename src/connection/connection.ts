@@ -1,5 +1,5 @@
 import type { DescService } from "@bufbuild/protobuf";
-import { type CallOptions, type Client, Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
+import { type CallOptions, type Client, Code, ConnectError, createClient } from "@connectrpc/connect";
 import { OperatorService } from "../../gen/temporal/api/operatorservice/v1/service_pb.ts";
 import { WorkflowService } from "../../gen/temporal/api/workflowservice/v1/service_pb.ts";
 import { backoffDelay, resourceExhaustedBackoff, sleep } from "../common/backoff.ts";
@@ -34,27 +34,36 @@ export type ConnectionPlatform = Pick<Platform, "createGrpcChannel">;
  */
 export function connect(options: ConnectionOptions, platform: ConnectionPlatform): Connection {
   const resolved = resolveConnectionOptions(options);
-  let apiKey = resolved.apiKey;
-  const headers: Interceptor = (next) => (req) => {
-    req.header.set("temporal-namespace", resolved.namespace);
-    req.header.set("client-name", CLIENT_NAME);
-    req.header.set("client-version", VERSION);
-    for (const [k, value] of Object.entries(resolved.metadata)) req.header.set(k, value);
-    if (apiKey !== undefined) req.header.set("authorization", `Bearer ${apiKey}`);
-    return next(req);
-  };
-  const channel = platform.createGrpcChannel({ address: resolved.address, tls: resolved.tls, interceptors: [headers] });
+  // Built once (and again when the API key rotates) rather than per call.
+  let headers = callHeaders(resolved, resolved.apiKey);
+  const channel = platform.createGrpcChannel({ address: resolved.address, tls: resolved.tls, headers: () => headers });
   return {
     options: resolved,
     workflowService: wrapService(WorkflowService, channel, resolved),
     operatorService: wrapService(OperatorService, channel, resolved),
     setApiKey(key: string) {
-      apiKey = key;
+      headers = callHeaders(resolved, key);
     },
     async close() {
       channel.close();
     },
   };
+}
+
+/** The gRPC request headers of every call: protocol, Temporal's client headers, user metadata, API key. */
+function callHeaders(options: ResolvedConnectionOptions, apiKey: string | undefined): Readonly<Record<string, string>> {
+  const headers: Record<string, string> = {
+    "temporal-namespace": options.namespace,
+    "client-name": CLIENT_NAME,
+    "client-version": VERSION,
+    "user-agent": `${CLIENT_NAME}/${VERSION}`,
+  };
+  for (const [key, value] of Object.entries(options.metadata)) headers[key.toLowerCase()] = value;
+  if (apiKey !== undefined) headers.authorization = `Bearer ${apiKey}`;
+  headers["content-type"] = "application/grpc+proto";
+  // Required by gRPC over HTTP/2: it flushes out proxies that drop trailers.
+  headers.te = "trailers";
+  return Object.freeze(headers);
 }
 
 /**

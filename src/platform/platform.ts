@@ -1,4 +1,4 @@
-import type { ConnectRouter, Interceptor, Transport } from "@connectrpc/connect";
+import type { ConnectRouter, Transport } from "@connectrpc/connect";
 
 /**
  * The runtime powers the core needs but may not import itself. Each adapter
@@ -90,7 +90,12 @@ export interface GrpcChannelOptions {
   address: string;
   /** TLS settings, or `undefined` for plaintext HTTP/2. */
   tls: TlsConfig | undefined;
-  interceptors: Interceptor[];
+  /**
+   * The metadata sent with every call (namespace, client name and version,
+   * API key, user metadata). Called once per call, so it must be cheap: the
+   * connection returns a record it rebuilds only when the API key changes.
+   */
+  headers: () => Readonly<Record<string, string>>;
 }
 
 export interface GrpcChannel {

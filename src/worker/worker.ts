@@ -6,16 +6,15 @@ import type { History } from "../../gen/temporal/api/history/v1/message_pb.ts";
 import { type Duration, msToNumber } from "../common/duration.ts";
 import { formatIssues } from "../common/validation.ts";
 import type { Connection } from "../connection/connection.ts";
-import { loadDataConverter } from "../converter/data-converter.ts";
 import type { DataConverter } from "../converter/types.ts";
 import type { Logger } from "../logging/types.ts";
 import type { MetricMeter } from "../metrics/types.ts";
 import type { Platform } from "../platform/platform.ts";
 import type { EntityFactory, EntityRole, EntityState, EntityStatus, WorkerEntity } from "../process/entity.ts";
 import { type HistoryAndWorkflowId, type ReplayOptions, type ReplayResult, runReplayHistories, runReplayHistory } from "../replay/replayer.ts";
-import { createInProcessWorkflowRuntime, type WorkflowModule, type WorkflowRuntime } from "../workflow/runtime.ts";
-import { createThreadedWorkflowRuntime } from "../workflow/thread-runtime.ts";
+import type { WorkflowModule } from "../workflow/runtime.ts";
 import { type ActivityWorker, type ActivityWorkerStatus, createActivityWorker } from "./activity/activity-worker.ts";
+import { createWorkflowRuntime } from "./workflow/runtime-factory.ts";
 import { createWorkflowWorker, type WorkflowWorker, type WorkflowWorkerStatus } from "./workflow/workflow-worker.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: activities take and return whatever the user's code does.
@@ -125,49 +124,6 @@ function pick<K extends string>(options: Record<string, unknown>, names: readonl
 
 const stateOrder: readonly EntityState[] = ["INITIALIZED", "RUNNING", "STOPPING", "DRAINING", "DRAINED", "STOPPED"];
 
-/** The workflow runtime: workflow threads for `workflowsPath`, the calling thread for `workflows`. */
-function createRuntime(options: {
-  workflowsPath?: string | undefined;
-  workflows?: WorkflowModule | undefined;
-  namespace: string;
-  taskQueue: string;
-  dataConverter?: DataConverter | undefined;
-  deadlockTimeoutMs: number;
-  threads?: number | undefined;
-  logger?: Logger | undefined;
-  platform: Platform;
-}): WorkflowRuntime {
-  const { platform } = options;
-  if (options.workflowsPath !== undefined) {
-    if (options.dataConverter?.payloadConverter || options.dataConverter?.failureConverter) {
-      throw new TypeError(
-        "invalid worker options: dataConverter.payloadConverter and dataConverter.failureConverter cannot be used with workflowsPath: " +
-          "workflow threads use the default converters. Give `workflows` (run in-process) instead, or keep the default converters and use payloadCodecs",
-      );
-    }
-    return createThreadedWorkflowRuntime({
-      spawnThread: () => platform.spawnWorkflowThread(),
-      workflowsPath: options.workflowsPath,
-      namespace: options.namespace,
-      taskQueue: options.taskQueue,
-      deadlockTimeoutMs: options.deadlockTimeoutMs,
-      ...(options.threads !== undefined ? { threads: options.threads } : {}),
-      ...(options.logger ? { logger: options.logger } : {}),
-    });
-  }
-  const ldc = loadDataConverter(options.dataConverter);
-  return createInProcessWorkflowRuntime({
-    workflows: options.workflows ?? {},
-    namespace: options.namespace,
-    taskQueue: options.taskQueue,
-    payloadConverter: ldc.payloadConverter,
-    failureConverter: ldc.failureConverter,
-    createAsyncLocalStorage: platform.createAsyncLocalStorage,
-    logger: options.logger,
-    deadlockTimeoutMs: options.deadlockTimeoutMs,
-  });
-}
-
 /**
  * A worker entity: polls one task queue for workflow tasks (when given
  * workflows) and activity tasks (when given activities) until shut down.
@@ -206,7 +162,7 @@ export class Worker implements WorkerEntity {
     const namespace = options.namespace ?? options.connection?.options?.namespace ?? "default";
     let workflowWorker: WorkflowWorker | undefined;
     if (hasWorkflows) {
-      const runtime = createRuntime({
+      const runtime = createWorkflowRuntime({
         workflowsPath: o.workflowsPath,
         workflows: o.workflows,
         namespace,

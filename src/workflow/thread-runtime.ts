@@ -69,11 +69,17 @@ export interface ThreadedRuntimeStats {
   runsLost: number;
 }
 
-/** What an outstanding message gets: the thread's reply, or the news that the thread was given up. */
-type Reply = FromThread | { kind: "deadlocked" } | { kind: "lost"; reason: string };
+/**
+ * What an outstanding message gets: the thread's reply, or the news that the
+ * thread was given up — the run deadlocked, was lost with it, or (a run
+ * starting from scratch, with nothing on the thread yet) can go to another.
+ */
+type Reply = FromThread | { kind: "deadlocked" } | { kind: "lost"; reason: string } | { kind: "redispatch" };
 
 interface Outstanding {
   runId: string;
+  /** The message starts the run from scratch (initializeWorkflow): its run has no state on the thread yet. */
+  startsRun: boolean;
   resolve(reply: Reply): void;
 }
 
@@ -170,8 +176,9 @@ export function createThreadedWorkflowRuntime(options: ThreadedRuntimeOptions): 
   }
 
   function post(slot: ThreadSlot, message: ToThread & { id: number }, runId: string): Promise<Reply> {
+    const startsRun = message.kind === "activate" && message.activation.jobs.some((j) => j.variant.case === "initializeWorkflow");
     return new Promise<Reply>((resolve) => {
-      slot.outstanding.set(message.id, { runId, resolve });
+      slot.outstanding.set(message.id, { runId, startsRun, resolve });
       if (slot.outstanding.size === 1) armWatchdog(slot);
       slot.handle.postMessage(message);
     });
@@ -181,8 +188,9 @@ export function createThreadedWorkflowRuntime(options: ThreadedRuntimeOptions): 
    * Gives up on a stuck thread (Node, Bun): the run it works on fails with
    * [TMPRL1101]; every other run it held is lost (reported through
    * onRunsLost, and their outstanding activations fail with
-   * WorkflowThreadLostError); a new thread takes the slot's place for the
-   * next runs.
+   * WorkflowThreadLostError), except runs whose waiting activation starts
+   * them from scratch: those go to a new thread. A new thread takes the
+   * slot's place for the next runs.
    */
   function retire(slot: ThreadSlot): void {
     if (slot.dead) return;
@@ -192,16 +200,21 @@ export function createThreadedWorkflowRuntime(options: ThreadedRuntimeOptions): 
     const [stuck] = slot.outstanding.values();
     const stuckRunId = stuck?.runId ?? "(unknown)";
     const reason = `its workflow thread was replaced after run ${stuckRunId} deadlocked ([TMPRL1101], no yield within ${deadlockTimeoutMs} ms)`;
-    const held = [...slot.runs];
+    const waiting = [...slot.outstanding.values()];
+    slot.outstanding.clear();
+    const restartable = new Set(waiting.filter((w) => w !== stuck && w.startsRun).map((w) => w.runId));
+    const held = [...slot.runs].filter((runId) => !restartable.has(runId));
+    for (const runId of slot.runs) runThread.delete(runId);
     for (const runId of held) {
-      runThread.delete(runId);
       lostRuns.set(runId, reason);
     }
     slot.runs.clear();
     stats.runsLost += held.length;
-    const waiting = [...slot.outstanding.values()];
-    slot.outstanding.clear();
-    for (const waiter of waiting) waiter.resolve(waiter === stuck ? { kind: "deadlocked" } : { kind: "lost", reason });
+    for (const waiter of waiting) {
+      if (waiter === stuck) waiter.resolve({ kind: "deadlocked" });
+      else if (restartable.has(waiter.runId)) waiter.resolve({ kind: "redispatch" });
+      else waiter.resolve({ kind: "lost", reason });
+    }
     void slot.handle.terminate();
     const others = held.filter((runId) => runId !== stuckRunId);
     if (others.length > 0) options.onRunsLost?.(others, reason);
@@ -220,6 +233,7 @@ export function createThreadedWorkflowRuntime(options: ThreadedRuntimeOptions): 
       const reply = await post(slot, { kind: "activate", id: nextId++, activation }, runId);
       if (reply.kind === "deadlocked") throw new DeadlockError(deadlockTimeoutMs, { runId });
       if (reply.kind === "lost") throw new WorkflowThreadLostError(runId, reply.reason);
+      if (reply.kind === "redispatch") return await activateOn(slotFor(runId), activation);
       if (reply.kind !== "completion") throw new Error(`unexpected reply from workflow thread: ${reply.kind}`);
       emitLogs(options.logger, reply.logs);
       await callSinks(

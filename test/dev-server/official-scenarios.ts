@@ -327,6 +327,8 @@ export const scenarios: Record<ScenarioName, Scenario> = {
         workflowId: id(taskQueue),
         args: [2],
       });
+      // The first task completes before the signal, so the signal's task is the run's second.
+      await until("the first workflow task", async () => (await eventTypes(handle)).includes("WORKFLOW_TASK_COMPLETED"));
       await handle.signal("approve", "one");
       await until("the signal to be processed", async () => (await eventTypes(handle)).filter((t) => t === "WORKFLOW_TASK_COMPLETED").length >= 2);
       const history = await handle.fetchHistory();

@@ -1,12 +1,14 @@
 // The official @temporalio/client and @temporalio/worker against the dev
-// server. The dev server always runs in this process, on the suite's
-// runtime; the official SDK runs in-process on Node and in a Node child
-// process on Bun and Deno (its worker needs Node), talking gRPC to it.
+// server. The dev server runs in this process on Node and Bun; on Deno it runs
+// in a Node child process, because Deno 2.9's node:http2 can abort the process
+// when the official SDK drops its connections (see test/support/peer-dev-server.ts
+// and docs/runtimes.md). The official SDK runs in-process on Node and in a
+// Node child process on Bun and Deno (its worker needs Node).
 // Scenarios run concurrently, one task queue each; each test awaits its own.
-import { createDevServer, type DevServer } from "../../src/dev-server/server.ts";
+import type { DevServer } from "../../src/dev-server/server.ts";
 import { currentRuntime, type TestContext, test } from "../harness.ts";
 import type { ScenarioResult } from "../support/official/scenario.ts";
-import { runtimePlatform } from "../support/platform.ts";
+import { startPeerDevServer } from "../support/peer-dev-server.ts";
 import { type ScenarioName, scenarioNames } from "./official-scenario-names.ts";
 
 interface SharedRun {
@@ -18,11 +20,7 @@ let shared: Promise<SharedRun> | undefined;
 let remaining = scenarioNames.length;
 
 async function startRun(): Promise<SharedRun> {
-  const platform = await runtimePlatform();
-  const servers: DevServer[] = [
-    await createDevServer({ platform, port: 0 }),
-    await createDevServer({ platform, port: 0, timeSkipping: true }),
-  ];
+  const servers: DevServer[] = [await startPeerDevServer(), await startPeerDevServer({ timeSkipping: true })];
   const [normal, skipping] = servers as [DevServer, DevServer];
   const addresses = { normal: normal.address, skipping: skipping.address };
   if (currentRuntime() === "node") {

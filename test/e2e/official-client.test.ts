@@ -58,3 +58,9 @@ test("a workflow failure reaches the client with its type, flag and details", as
     details: [{ orderId: 7 }],
   });
 });
+
+test("updates: one accepted and answered, one refused by its validator", async (t) => {
+  const outcome = await twice(t, "updates");
+  assert.equal(outcome.value, 42);
+  assert.deepEqual(outcome.extra, { doubled: 42, refused: "cannot double -1: negative numbers are refused" });
+});

@@ -2,7 +2,7 @@
 // starts the workflows that our worker runs and reports what it got back.
 // In-process on Node; in a Node child process for the Bun and Deno suites
 // (official-client-main.ts), since the official client is tested on Node.
-import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from "@temporalio/client";
+import { Client, Connection, WorkflowFailedError, type WorkflowHandle, WorkflowUpdateFailedError } from "@temporalio/client";
 import proto from "@temporalio/proto";
 
 const EventType = proto.temporal.api.enums.v1.EventType;
@@ -117,6 +117,19 @@ export const scenarios: Record<string, Scenario> = {
     });
     await spinning.terminate("test over");
     return { workflowIds: [timersId], value: others, extra: { failure: failed } };
+  },
+  async updates(client, taskQueue) {
+    const id = `${taskQueue}-updates`;
+    const handle = await client.workflow.start("updates", { taskQueue, workflowId: id });
+    const doubled = await handle.executeUpdate<number, [number]>("double", { args: [21] });
+    let refused = "";
+    try {
+      await handle.executeUpdate<number, [number]>("double", { args: [-1] });
+    } catch (err) {
+      refused = err instanceof WorkflowUpdateFailedError ? String((err.cause as Error | undefined)?.message) : `unexpected ${err}`;
+    }
+    await handle.signal("finish");
+    return { workflowIds: [id], value: await handle.result(), extra: { doubled, refused } };
   },
   async stickyEviction(client, taskQueue) {
     const ids = ["a", "b", "c"].map((x) => `${taskQueue}-sticky-${x}`);

@@ -41,7 +41,7 @@ test("activation payloads are decoded (search attributes untouched) and completi
             value: {
               commands: [
                 { variant: { case: "completeWorkflowExecution", value: { result: payload("done") } } },
-                { variant: { case: "upsertWorkflowSearchAttributes", value: { searchAttributes: { fields: { Color: payload("red") } } } } },
+                { variant: { case: "upsertWorkflowSearchAttributes", value: { searchAttributes: { indexedFields: { Color: payload("red") } } } } },
               ],
             },
           },
@@ -74,7 +74,7 @@ test("activation payloads are decoded (search attributes untouched) and completi
   const done = commands[0]?.variant;
   assert.equal(done?.case === "completeWorkflowExecution" ? text(done.value.result) : "", "[done]");
   const upsert = commands[1]?.variant;
-  assert.equal(upsert?.case === "upsertWorkflowSearchAttributes" ? text(upsert.value.searchAttributes?.fields.Color) : "", "red");
+  assert.equal(upsert?.case === "upsertWorkflowSearchAttributes" ? text(upsert.value.searchAttributes?.indexedFields.Color) : "", "red");
 });
 
 test("without codecs the runtime is used as it is", () => {

@@ -51,6 +51,8 @@ export interface FakeWorkflowService {
   fullHistories: Map<string, HistoryEvent[]>;
   /** Makes RespondWorkflowTaskCompleted fail with `code` for the next `n` calls. */
   failCompletions(n: number, code: Code): void;
+  /** Makes the next `n` polls (any queue) fail with `code`. */
+  failPolls(n: number, code: Code): void;
   /** Queues a task on `queue`; returns its token as a string. */
   push(queue: string, spec: WorkflowTaskSpec): string;
   /** Waits for the answer to the task `token`. */
@@ -63,6 +65,7 @@ export async function startFakeWorkflowService(t: TestContext): Promise<FakeWork
   const pageStore = new Map<string, HistoryEvent[]>();
   const answerWaiters = new Map<string, (a: Answer) => void>();
   let completionFailures = { n: 0, code: Code.NotFound };
+  let pollFailures = { n: 0, code: Code.Unavailable };
   let seq = 0;
   const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
@@ -81,6 +84,9 @@ export async function startFakeWorkflowService(t: TestContext): Promise<FakeWork
     fullHistories: new Map(),
     failCompletions(n, code) {
       completionFailures = { n, code };
+    },
+    failPolls(n, code) {
+      pollFailures = { n, code };
     },
     push(queue, spec) {
       const token = `task-${++seq}`;
@@ -124,6 +130,10 @@ export async function startFakeWorkflowService(t: TestContext): Promise<FakeWork
     impl: {
       async pollWorkflowTaskQueue(req, ctx) {
         fake.polls.push(req);
+        if (pollFailures.n > 0) {
+          pollFailures.n--;
+          throw new ConnectError("matching service unavailable", pollFailures.code);
+        }
         const name = req.taskQueue?.name ?? "";
         const queued = queues.get(name)?.shift();
         if (queued) return queued;

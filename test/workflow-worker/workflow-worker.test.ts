@@ -183,6 +183,19 @@ test("a failing task is reported with its cause on the first attempt only, and t
   assert.equal(fake.answers.get(retry), undefined, "no answer on attempt 2: the server retries on its own");
 });
 
+test("a task that asks for a local activity fails with a message saying this worker does not run them", async (t) => {
+  const fake = await startFakeWorkflowService(t);
+  const w = startWorkflowWorker(t, fake);
+  const runId = newRunId();
+  const b = new HistoryBuilder("localGreeter", runId).start();
+  const answer = await fake.answer(fake.push(TASK_QUEUE, { runId, workflowType: "localGreeter", events: [...b.events] }), t.signal);
+  assert.equal(answer.kind, "failed");
+  if (answer.kind !== "failed") return;
+  assert.equal(answer.request.cause, WorkflowTaskFailedCause.WORKFLOW_WORKER_UNHANDLED_FAILURE);
+  assert.match(answer.request.failure?.message ?? "", /local activities are not supported by this worker yet \(the workflow asked for greet\)/);
+  await eventually(() => w.evictions.some((e) => e.runId === runId));
+});
+
 test("NotFound on RespondWorkflowTaskCompleted evicts the run; its next task replays from the full history", async (t) => {
   const fake = await startFakeWorkflowService(t);
   const w = startWorkflowWorker(t, fake);
@@ -246,6 +259,20 @@ test("shutdown stops polling, evicts every run, disposes the runtime and sends S
   assert.equal(w.worker.status().polls.normal.inFlight, 0);
   const after = await w.runtime.activate(create(WorkflowActivationSchema, { runId: "after-shutdown" }));
   assert.equal(after.status.case, "failed", "the runtime was disposed");
+});
+
+test("poll errors are retried with backoff and no poller is lost", async (t) => {
+  const fake = await startFakeWorkflowService(t);
+  // Fails the first polls of every poller, before the worker starts.
+  fake.failPolls(12, Code.Unavailable);
+  const w = startWorkflowWorker(t, fake);
+  await eventually(() => w.worker.status().polls.normal.failed + (w.worker.status().polls.sticky?.failed ?? 0) >= 12);
+  const status = w.worker.status();
+  await eventually(() => w.worker.status().polls.normal.inFlight + (w.worker.status().polls.sticky?.inFlight ?? 0) === w.worker.options.nonStickyPolls + w.worker.options.stickyPolls);
+  assert.equal(w.worker.state, "RUNNING");
+  assert.ok(w.logs.some((l) => l.level === "WARN" && /poll failed; retrying in \d+ ms/.test(l.message)), "each failure is logged with its backoff");
+  assert.ok(status.polls.normal.failed >= 1);
+  await startSleeper(t, fake, newRunId());
 });
 
 test("records sdk-core's workflow worker metrics", async (t) => {

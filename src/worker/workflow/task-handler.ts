@@ -17,6 +17,7 @@ import type { MetricMeter } from "../../metrics/types.ts";
 import type { WorkflowRuntime } from "../../workflow/runtime.ts";
 import { errorMessage } from "../common/logger-with-meta.ts";
 import { createServiceHistoryPager, fetchFullHistory, type RunRef } from "./history-pages.ts";
+import { rejectLocalActivities } from "./no-local-activities.ts";
 import type { RunCache } from "./run-cache.ts";
 import { closingCommand, completedRequest, failedRequest, queryAnswerRequest, type StickyQueue } from "./task-responses.ts";
 
@@ -121,12 +122,20 @@ export function createTaskHandler(env: TaskHandlerEnvironment): TaskHandler {
       events = built.events;
       await admit(run);
     }
-    const result = await driveWorkflowTask(run, env.runner, {
-      events,
-      previousStartedEventId: Number(task.previousStartedEventId),
-      queries: task.queries,
-      attempt: task.attempt,
-    });
+    const localActivities = rejectLocalActivities();
+    const driven = await driveWorkflowTask(
+      run,
+      env.runner,
+      {
+        events,
+        previousStartedEventId: Number(task.previousStartedEventId),
+        queries: task.queries,
+        attempt: task.attempt,
+        messages: task.messages,
+      },
+      { localActivities },
+    );
+    const result = localActivities.outcome(driven, task.attempt);
     // A task that rebuilt a run with earlier tasks first replayed them.
     const latency = hit || task.previousStartedEventId === 0n ? metricNames.workflowTaskExecutionLatency : metricNames.workflowTaskReplayLatency;
     typed.histogram(latency).record(Date.now() - startedAt);

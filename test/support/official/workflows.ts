@@ -63,7 +63,7 @@ export async function heartbeatTimeoutWorkflow(): Promise<number> {
 export async function cancelsActivity(): Promise<string> {
   const { heartbeatsUntilCancelled } = proxyActivities<typeof activities>({
     startToCloseTimeout: "20s",
-    heartbeatTimeout: "1s",
+    heartbeatTimeout: "3s",
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });
   try {
@@ -161,7 +161,8 @@ export const activityStarted = defineSignal("activityStarted");
 export async function cancelFakeProgress(): Promise<void> {
   const { fakeProgress } = proxyActivities<{ fakeProgress(): Promise<void> }>({
     startToCloseTimeout: "200s",
-    heartbeatTimeout: "2s",
+    // Generous, so a loaded machine's late heartbeat does not time the attempt out.
+    heartbeatTimeout: "5s",
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });
   let started = false;
