@@ -7,7 +7,7 @@
 //
 //   npx tsc -p tsconfig.json && node dist/bench/activities.js \
 //     [--runtimes node,bun,deno] [--activities 2000] [--parallel 100] [--rounds 3] [--address host:port]
-//     [--only ours] [--profile DIR]
+//     [--only ours] [--profile DIR] [--pollers N]
 //
 // Without --address it starts the dev server (bench/activities-dev-server.ts) under Node.
 // Besides the rate, it prints the CPU time each process spent per activity
@@ -16,6 +16,7 @@
 // the rate swings with the neighbours' load, CPU per activity much less.
 // --profile DIR writes CPU profiles of our worker (Node and Bun) and of the dev server into DIR.
 // --only ours skips the official side (for quick iterations; no ratio).
+// --pollers N gives our worker N concurrent polls instead of its default (10, as the official worker).
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { join } from "node:path";
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "3" },
     only: { type: "string" },
     profile: { type: "string" },
+    pollers: { type: "string" },
   },
 });
 const count = Number(values.activities);
@@ -61,6 +63,8 @@ function cpuMs(pid: number | undefined): number | undefined {
 interface Side {
   label: string;
   command: string[];
+  /** After ADDRESS and TASK_QUEUE. */
+  extraArgs?: string[];
 }
 
 function oursOn(runtime: string): Side {
@@ -72,7 +76,8 @@ function oursOn(runtime: string): Side {
   };
   const base = command[runtime];
   if (base === undefined) throw new Error(`--runtimes: unknown runtime "${runtime}"; use node, bun or deno`);
-  return { label: `temporal-edge-worker (${runtime})`, command: [...base, "ours"] };
+  const pollers = values.pollers === undefined ? "" : `, ${values.pollers} pollers`;
+  return { label: `temporal-edge-worker (${runtime}${pollers})`, command: [...base, "ours"], extraArgs: values.pollers === undefined ? [] : [values.pollers] };
 }
 
 const official: Side = { label: "@temporalio/worker 1.24 (node)", command: ["node", join(dist, "activities-worker.js"), "official"] };
@@ -135,7 +140,7 @@ async function main(): Promise<void> {
   try {
     for (const side of sides) {
       const taskQueue = `bench-${side.label.replace(/\W+/g, "-")}-${Date.now()}`;
-      running.push({ side, taskQueue, worker: await startChild([...side.command, address, taskQueue]), rates: [], cpu: [0, 0, 0] });
+      running.push({ side, taskQueue, worker: await startChild([...side.command, address, taskQueue, ...(side.extraArgs ?? [])]), rates: [], cpu: [0, 0, 0] });
     }
     console.log(`${count} no-op activities per round, ${parallel} in flight, ${rounds} rounds per side (interleaved), dev server at ${address}`);
     // Warm-up, so no side pays its start-up (JIT, connections) inside a measurement.
@@ -167,9 +172,8 @@ async function main(): Promise<void> {
   }
   const officialRate = medians.get(official);
   if (officialRate !== undefined) {
-    for (const runtime of runtimes) {
-      const rate = medians.get(sides.find((s) => s.label === oursOn(runtime).label) as Side) ?? 0;
-      console.log(`ratio ours (${runtime}) / official: ${(rate / officialRate).toFixed(2)}x`);
+    for (const [side, rate] of medians) {
+      if (side !== official) console.log(`ratio ${side.label} / official: ${(rate / officialRate).toFixed(2)}x`);
     }
   }
 

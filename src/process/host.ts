@@ -14,6 +14,7 @@
 import type { EntityReadiness, ReadinessReport } from "../health/types.ts";
 import type { Logger } from "../logging/types.ts";
 import type { EntityState, WorkerEntity } from "./entity.ts";
+import type { ServerStatus } from "./server-probe.ts";
 
 export type ProcessState = "STARTING" | "RUNNING" | "STOPPING" | "DRAINING" | "DRAINED" | "STOPPED" | "FAILED";
 
@@ -28,6 +29,12 @@ export interface WorkerProcessOptions {
   close?: () => Promise<void>;
   /** Observes each state change (logs, tests). */
   onStateChange?: (state: ProcessState) => void;
+  /**
+   * Whether the server has answered the process (a ServerProbe's status).
+   * Once it has, an entity whose long polls are still waiting for their
+   * first task counts as ready; without it, each entity needs a poll answered.
+   */
+  server?: () => ServerStatus;
 }
 
 export interface ProcessOutcome {
@@ -171,8 +178,11 @@ export function createWorkerProcess(options: WorkerProcessOptions): WorkerProces
       if (s.inFlight !== undefined) r.inFlight = s.inFlight;
       return r;
     });
-    const ready = state === "RUNNING" && !shutdownRequested && list.every((e) => e.state === "RUNNING" && e.polling && e.lastPollOk === true);
-    return { ready, state, entities: list, failures: [...failures] };
+    const server = options.server?.();
+    // A poll still waiting (lastPollOk undefined) is fine once the server has answered; a failing one never is.
+    const pollOk = (e: EntityReadiness) => e.lastPollOk === true || (e.lastPollOk === undefined && server?.answered === true);
+    const ready = state === "RUNNING" && !shutdownRequested && list.every((e) => e.state === "RUNNING" && e.polling && pollOk(e));
+    return { ready, state, ...(server ? { server } : {}), entities: list, failures: [...failures] };
   };
 
   return {

@@ -3,3 +3,4 @@ export type { EntityContext, EntityFactory, EntityRole, EntityState, EntityStatu
 export { rolesOf } from "./entity.ts";
 export { createWorkerProcess, type ProcessOutcome, type ProcessState, type WorkerProcess, type WorkerProcessOptions } from "./host.ts";
 export { handleShutdownSignals, forcedExitCodes } from "./signals.ts";
+export { createServerProbe, type ServerProbe, type ServerProbeOptions, type ServerStatus } from "./server-probe.ts";

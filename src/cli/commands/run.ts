@@ -8,13 +8,15 @@ import { ConfigError } from "../../config/errors.ts";
 import { type ResolvedWorkerConfig, resolveWorkerConfig } from "../../config/resolve.ts";
 import { type Connection, connect } from "../../connection/connection.ts";
 import { serveHealth } from "../../health/serve.ts";
+import type { ReadinessReport } from "../../health/types.ts";
 import { createLogger } from "../../logging/logger.ts";
 import type { Logger } from "../../logging/types.ts";
 import { createMetricRegistry } from "../../metrics/registry.ts";
 import type { HttpServer, Platform } from "../../platform/platform.ts";
 import { type EntityFactory, rolesOf, type WorkerEntity } from "../../process/entity.ts";
 import { handleShutdownSignals } from "../../process/signals.ts";
-import { createWorkerProcess } from "../../process/host.ts";
+import { createWorkerProcess, type WorkerProcess } from "../../process/host.ts";
+import { createServerProbe } from "../../process/server-probe.ts";
 import type { OptionSpecs } from "../args.ts";
 import { type Command, registerCommand, setDefaultCommand } from "../main.ts";
 import { type DevSupport, exampleEntity, startDev } from "./run-dev.ts";
@@ -127,6 +129,42 @@ export async function runWorker(flags: Record<string, string | boolean | undefin
     temporalConfigFile: config.files.temporalConfig,
   });
 
+  // Served before the entities are built, so probes reach a starting process
+  // (503, state STARTING) rather than a closed port.
+  const probe = createServerProbe({
+    check: (signal) => connection.workflowService.getSystemInfo({}, { signal }),
+    address: config.address,
+    logger,
+  });
+  let workerProcess: WorkerProcess | undefined;
+  const readiness = (): ReadinessReport =>
+    workerProcess?.readiness() ?? { ready: false, state: "STARTING", server: probe.status(), entities: [], failures: [] };
+  const stopEarly = async (): Promise<number> => {
+    probe.stop();
+    await connection.close();
+    await cleanup();
+    return 1;
+  };
+
+  let health: HttpServer | undefined;
+  if (config.health) {
+    try {
+      health = await serveHealth({
+        platform,
+        hostname: config.health.hostname,
+        port: config.health.port,
+        source: { readiness, metrics: () => registry.render() },
+      });
+    } catch (err) {
+      logger.error(err instanceof Error ? err.message : String(err));
+      return stopEarly();
+    }
+    const server = health;
+    cleanups.push(() => server.close());
+    logger.info(`health endpoint at ${healthUrl(server)}/readyz (also /healthz and /metrics)`, { healthUrl: healthUrl(server) });
+  }
+
+  const probing = probe.run();
   const entities: WorkerEntity[] = [];
   for (const spec of config.entities) {
     try {
@@ -147,54 +185,39 @@ export async function runWorker(flags: Record<string, string | boolean | undefin
       logger.error(`cannot create the worker for task queue "${spec.taskQueue}": ${err instanceof Error ? err.message : String(err)}`, {
         taskQueue: spec.taskQueue,
       });
-      await connection.close();
-      await cleanup();
-      return 1;
+      return stopEarly();
     }
   }
 
-  const workerProcess = createWorkerProcess({
+  const running = createWorkerProcess({
     entities,
     logger,
     shutdownGraceTimeMs: config.shutdownGraceTimeMs,
     shutdownForceTimeMs: config.shutdownForceTimeMs,
     close: () => connection.close(),
+    server: () => probe.status(),
+    onStateChange: (state) => {
+      if (state === "STOPPING") probe.stop();
+    },
   });
+  workerProcess = running;
 
-  let health: HttpServer | undefined;
-  if (config.health) {
-    try {
-      health = await serveHealth({
-        platform,
-        hostname: config.health.hostname,
-        port: config.health.port,
-        source: { readiness: () => workerProcess.readiness(), metrics: () => registry.render() },
-      });
-    } catch (err) {
-      logger.error(err instanceof Error ? err.message : String(err));
-      await connection.close();
-      await cleanup();
-      return 1;
-    }
-    const server = health;
-    cleanups.push(() => server.close());
-    logger.info(`health endpoint at ${healthUrl(server)}/readyz (also /healthz and /metrics)`, { healthUrl: healthUrl(server) });
-  }
-
-  const removeSignals = handleShutdownSignals(platform, workerProcess, logger);
-  const outcome = workerProcess.run();
+  const removeSignals = handleShutdownSignals(platform, running, logger);
+  const outcome = running.run();
   if (devRun) {
     const taskQueue = config.entities[0]?.taskQueue as string;
     devRun
       .runExample({ connection, namespace: config.namespace, taskQueue, logger })
       .then((result) => {
-        platform.write("stdout", `\nExample workflow result: ${JSON.stringify(result)}\n`);
-        if (health) platform.write("stdout", `Health: ${healthUrl(health)}/readyz   Metrics: ${healthUrl(health)}/metrics\n`);
-        platform.write("stdout", "Serving examples/ on the dev server; press Ctrl-C to stop.\n\n");
+        // One write, so a reader that sees the result also sees the URLs after it.
+        const urls = health ? `Health: ${healthUrl(health)}/readyz   Metrics: ${healthUrl(health)}/metrics\n` : "";
+        platform.write("stdout", `\nExample workflow result: ${JSON.stringify(result)}\n${urls}Serving examples/ on the dev server; press Ctrl-C to stop.\n\n`);
       })
       .catch((err: unknown) => logger.error("the example workflow failed", { error: err }));
   }
   const { exitCode, failures } = await outcome;
+  probe.stop();
+  await probing;
   removeSignals();
   await cleanup();
   if (failures.length > 0) {
