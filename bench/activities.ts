@@ -7,7 +7,7 @@
 //
 //   npx tsc -p tsconfig.json && node dist/bench/activities.js \
 //     [--runtimes node,bun,deno] [--activities 2000] [--parallel 100] [--rounds 3] [--address host:port]
-//     [--only ours] [--profile DIR] [--pollers N]
+//     [--only ours] [--profile DIR] [--pollers N[,M...]]
 //
 // Without --address it starts the dev server (bench/activities-dev-server.ts) under Node.
 // Besides the rate, it prints the CPU time each process spent per activity
@@ -16,7 +16,8 @@
 // the rate swings with the neighbours' load, CPU per activity much less.
 // --profile DIR writes CPU profiles of our worker (Node and Bun) and of the dev server into DIR.
 // --only ours skips the official side (for quick iterations; no ratio).
-// --pollers N gives our worker N concurrent polls instead of its default (10, as the official worker).
+// --pollers N gives our worker N concurrent polls instead of its default (10,
+// as the official worker); a list (10,40) runs one side of ours per value.
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { join } from "node:path";
@@ -67,7 +68,7 @@ interface Side {
   extraArgs?: string[];
 }
 
-function oursOn(runtime: string): Side {
+function oursOn(runtime: string, pollers: string | undefined): Side {
   const source = join(projectRoot, "bench", "activities-worker.ts");
   const command: Record<string, string[]> = {
     node: ["node", ...profileArgs, join(dist, "activities-worker.js")],
@@ -76,8 +77,8 @@ function oursOn(runtime: string): Side {
   };
   const base = command[runtime];
   if (base === undefined) throw new Error(`--runtimes: unknown runtime "${runtime}"; use node, bun or deno`);
-  const pollers = values.pollers === undefined ? "" : `, ${values.pollers} pollers`;
-  return { label: `temporal-edge-worker (${runtime}${pollers})`, command: [...base, "ours"], extraArgs: values.pollers === undefined ? [] : [values.pollers] };
+  if (pollers === undefined) return { label: `temporal-edge-worker (${runtime})`, command: [...base, "ours"] };
+  return { label: `temporal-edge-worker (${runtime}, ${pollers} pollers)`, command: [...base, "ours"], extraArgs: [pollers] };
 }
 
 const official: Side = { label: "@temporalio/worker 1.24 (node)", command: ["node", join(dist, "activities-worker.js"), "official"] };
@@ -135,7 +136,8 @@ async function main(): Promise<void> {
     cpu: [number, number, number];
   }
 
-  const sides = [...(values.only === "ours" ? [] : [official]), ...runtimes.map(oursOn)];
+  const pollerCounts = values.pollers?.split(",").map((p) => p.trim()) ?? [undefined];
+  const sides = [...(values.only === "ours" ? [] : [official]), ...runtimes.flatMap((rt) => pollerCounts.map((p) => oursOn(rt, p)))];
   const running: Running[] = [];
   try {
     for (const side of sides) {

@@ -17,8 +17,8 @@ export interface ReadinessReport {
   ready: boolean;
   /** The process lifecycle state: STARTING, RUNNING, STOPPING, DRAINING, DRAINED, STOPPED or FAILED. */
   state: string;
-  /** Whether the Temporal Service has answered, and why not while it has not. */
-  server?: { answered: boolean; lastError?: string };
+  /** Whether the Temporal Service answers the process's own checks, and why not while it does not. */
+  server?: { reachable: boolean; lastError?: string };
   entities: EntityReadiness[];
   /** Entities that failed, kept after they stopped so they are never silently dropped. */
   failures: Array<{ taskQueue: string; error: string }>;

@@ -5,8 +5,10 @@
  *   STARTING --run()--> RUNNING --shutdown()--> STOPPING --(every entity stopped polling)-->
  *   DRAINING --(every entity's run() settled)--> DRAINED --(connection closed)--> STOPPED
  *
- * Readiness turns false the moment shutdown begins, before anything else, so
- * an orchestrator stops routing to us first. An entity that fails is logged,
+ * Readiness (/readyz) is true while RUNNING, every entity polls, and the
+ * server answered (every entity's latest poll, or the server probe). It turns
+ * false the moment shutdown begins, before anything else, so an orchestrator
+ * stops routing to us first. An entity that fails is logged,
  * kept in the readiness report, and shuts the rest down: the process exits
  * non-zero so the orchestrator restarts it, rather than running on with a
  * task queue silently unserved.
@@ -30,9 +32,9 @@ export interface WorkerProcessOptions {
   /** Observes each state change (logs, tests). */
   onStateChange?: (state: ProcessState) => void;
   /**
-   * Whether the server has answered the process (a ServerProbe's status).
-   * Once it has, an entity whose long polls are still waiting for their
-   * first task counts as ready; without it, each entity needs a poll answered.
+   * Whether the server answers the process now (a ServerProbe's status).
+   * While it does, entities that poll count as ready whatever their latest
+   * poll said; without it, each entity's latest poll must have been answered.
    */
   server?: () => ServerStatus;
 }
@@ -179,9 +181,10 @@ export function createWorkerProcess(options: WorkerProcessOptions): WorkerProces
       return r;
     });
     const server = options.server?.();
-    // A poll still waiting (lastPollOk undefined) is fine once the server has answered; a failing one never is.
-    const pollOk = (e: EntityReadiness) => e.lastPollOk === true || (e.lastPollOk === undefined && server?.answered === true);
-    const ready = state === "RUNNING" && !shutdownRequested && list.every((e) => e.state === "RUNNING" && e.polling && pollOk(e));
+    // The server answered: every entity's latest poll did, or the server probe does now (polls
+    // waiting on empty queues have no verdict, and a failure from an outage outlives the outage).
+    const answered = list.every((e) => e.lastPollOk === true) || server?.reachable === true;
+    const ready = state === "RUNNING" && !shutdownRequested && answered && list.every((e) => e.state === "RUNNING" && e.polling);
     return { ready, state, ...(server ? { server } : {}), entities: list, failures: [...failures] };
   };
 

@@ -174,7 +174,8 @@ export class Worker implements WorkerEntity {
         platform: o.platform,
       });
       try {
-        workflowWorker = createWorkflowWorker({ ...common, ...pick(record, workflowOptionNames), runtime } as never);
+        // Local activities run the same functions as the worker's normal activities, as in the official worker.
+        workflowWorker = createWorkflowWorker({ ...common, ...pick(record, workflowOptionNames), runtime, activities } as never);
       } catch (err) {
         await runtime.dispose();
         throw err;

@@ -20,7 +20,7 @@ import {
   WorkflowActivationCompletionSchema,
 } from "../../gen/temporal/sdk/core/workflow_completion/workflow_completion_pb.ts";
 import type { Activator } from "./activator.ts";
-import { setCurrentActivator } from "./context.ts";
+import { runInWorkflowContext } from "./context.ts";
 import { SdkFlag } from "./flags.ts";
 import { composeInterceptors } from "./interceptors.ts";
 import { continueAsNewReasons } from "./info-from-activation.ts";
@@ -212,38 +212,31 @@ export function failedCompletion(runId: string, activator: Activator | undefined
   });
 }
 
-/** Drives the steps with an asynchronous drain (a macrotask, which runs after every queued microtask). */
+/**
+ * Drives the steps with an asynchronous drain (a macrotask, which runs after
+ * every queued microtask). Each step runs in the run's context; the drain runs
+ * outside it, so the other macrotasks the event loop runs meanwhile see the
+ * real globals, while the run's own promise callbacks still find their run.
+ */
 export async function runActivation(
   activator: Activator,
   activation: WorkflowActivation,
   drain: () => Promise<void>,
 ): Promise<ActivationResult> {
   const steps = activationSteps(activator, activation);
-  setCurrentActivator(activator);
-  try {
-    for (;;) {
-      const step = steps.next();
-      if (step.done) return step.value;
-      await drain();
-      // Anything else on this thread may have run during the drain; the run is current again.
-      setCurrentActivator(activator);
-    }
-  } finally {
-    setCurrentActivator(undefined);
+  for (;;) {
+    const step = runInWorkflowContext(activator, () => steps.next());
+    if (step.done) return step.value;
+    await drain();
   }
 }
 
 /** Drives the steps synchronously, flushing microtasks in place (for deadline-guarded runs). */
 export function runActivationSync(activator: Activator, activation: WorkflowActivation, flushMicrotasks: () => void): ActivationResult {
   const steps = activationSteps(activator, activation);
-  setCurrentActivator(activator);
-  try {
-    for (;;) {
-      const step = steps.next();
-      if (step.done) return step.value;
-      flushMicrotasks();
-    }
-  } finally {
-    setCurrentActivator(undefined);
+  for (;;) {
+    const step = runInWorkflowContext(activator, () => steps.next());
+    if (step.done) return step.value;
+    flushMicrotasks();
   }
 }

@@ -1,14 +1,22 @@
-// Where workflow API calls find the run they belong to. Activations of one
-// thread run one at a time and drain their microtasks before the next starts,
-// so a single "current run" slot is exact for synchronous calls and for every
-// continuation of that run. The slot lives on globalThis under a registered
-// symbol so that two copies of this module (src/ and dist/, or a bundled
-// workflow) still share it.
+// Where workflow API calls find the run they belong to. Two places, read in
+// this order:
+// - a synchronous slot, set only while the runtime runs workflow code
+//   synchronously (applying jobs, starting the workflow), so nothing else on
+//   the thread can run meanwhile;
+// - an async-context store entered around that same code, which follows the
+//   workflow's own promise callbacks into the drains between steps, but not
+//   the unrelated macrotasks (connections, HTTP/2 sessions, activities) that
+//   the event loop runs in those drains. Keeping the slot set across a drain
+//   is what once handed workflow timers to the connection's call timer.
+// Both live on globalThis under a registered symbol so that two copies of
+// this module (src/ and dist/, or a bundled workflow) still share them.
+import type { AsyncLocalStore } from "../platform/platform.ts";
 import type { Activator } from "./activator.ts";
 import { IllegalStateError } from "./errors.ts";
 
 interface WorkflowContextSlot {
   activator: Activator | undefined;
+  store: AsyncLocalStore<Activator> | undefined;
 }
 
 const KEY = Symbol.for("temporal-edge-worker.workflow-context");
@@ -17,23 +25,41 @@ function slot(): WorkflowContextSlot {
   const g = globalThis as unknown as Record<symbol, WorkflowContextSlot | undefined>;
   let s = g[KEY];
   if (s === undefined) {
-    s = { activator: undefined };
+    s = { activator: undefined, store: undefined };
     g[KEY] = s;
   }
   return s;
 }
 
-export function setCurrentActivator(activator: Activator | undefined): void {
-  slot().activator = activator;
+/** Gives the thread its async-context store for runs (the first runtime's; any store works for all). */
+export function useActivatorStore(create: () => AsyncLocalStore<Activator>): void {
+  const s = slot();
+  s.store ??= create();
+}
+
+/**
+ * Runs `fn` as code of `activator`'s run: it and every promise callback it
+ * registers see the run as current; anything else on the thread does not.
+ */
+export function runInWorkflowContext<R>(activator: Activator, fn: () => R): R {
+  const s = slot();
+  const previous = s.activator;
+  s.activator = activator;
+  try {
+    return s.store ? s.store.run(activator, fn) : fn();
+  } finally {
+    s.activator = previous;
+  }
 }
 
 export function maybeGetActivator(): Activator | undefined {
-  return slot().activator;
+  const s = slot();
+  return s.activator ?? s.store?.getStore();
 }
 
 /** The current run, or an IllegalStateError that says which API was called outside a workflow. */
 export function getActivator(api = "This workflow API"): Activator {
-  const activator = slot().activator;
+  const activator = maybeGetActivator();
   if (activator === undefined) {
     throw new IllegalStateError(
       `${api} may only be used from a workflow execution: call it from workflow code run by the worker, not from activities, clients or module top level`,

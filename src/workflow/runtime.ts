@@ -19,7 +19,7 @@ import { Activator } from "./activator.ts";
 import { DeadlockError } from "./deadlock.ts";
 import { UnhandledRejectionError } from "./errors.ts";
 import { installWorkflowGlobals, originalGlobals } from "./global-overrides.ts";
-import { setCurrentActivator } from "./context.ts";
+import { runInWorkflowContext, useActivatorStore } from "./context.ts";
 import { infoFromInitJob } from "./info-from-activation.ts";
 import { composeInterceptors, type WorkflowInterceptorsFactory } from "./interceptors.ts";
 import type { WorkflowLogRecord } from "./log.ts";
@@ -89,8 +89,7 @@ export interface InProcessRuntimeOptions {
 
 /** Calls each module's `interceptors` factory inside the run (factories may use the workflow API). */
 function installInterceptors(activator: Activator, modules: readonly WorkflowModule[]): void {
-  setCurrentActivator(activator);
-  try {
+  runInWorkflowContext(activator, () => {
     for (const mod of modules) {
       const factory = mod.interceptors;
       if (factory === undefined) continue;
@@ -102,20 +101,13 @@ function installInterceptors(activator: Activator, modules: readonly WorkflowMod
       activator.interceptors.outbound.push(...outbound);
       activator.interceptors.internals.push(...internals);
     }
-  } finally {
-    setCurrentActivator(undefined);
-  }
+  });
 }
 
 /** Lets the run's internals interceptors know it is being dropped. */
 function disposeRun(activator: Activator | undefined): void {
   if (activator === undefined || activator.interceptors.internals.length === 0) return;
-  setCurrentActivator(activator);
-  try {
-    composeInterceptors(activator.interceptors.internals, "dispose", () => undefined)({});
-  } finally {
-    setCurrentActivator(undefined);
-  }
+  runInWorkflowContext(activator, () => composeInterceptors(activator.interceptors.internals, "dispose", () => undefined)({}));
 }
 
 interface RejectionEvent {
@@ -181,6 +173,7 @@ const macrotask = () => inMacrotask(() => undefined);
  */
 export function createInProcessWorkflowRuntime(options: InProcessRuntimeOptions): WorkflowRuntime {
   installWorkflowGlobals();
+  useActivatorStore(options.createAsyncLocalStorage);
   const payloadConverter = options.payloadConverter ?? defaultPayloadConverter;
   const failureConverter = options.failureConverter ?? defaultFailureConverter;
   const deadlockTimeoutMs = options.deadlockTimeoutMs ?? 2_000;

@@ -85,20 +85,12 @@ test("Worker.runReplayHistory replays what this worker recorded, and reports [TM
   assert.deepEqual(results.map((r) => [r.workflowId, r.error]), [[workflowId, undefined], ["again", undefined]]);
 });
 
-test(
-  "workflows given as a module object run in-process",
-  async (t) => {
-    const server = await startDevServer(t);
-    const connection = openConnection(t, server.address);
-    const taskQueue = newTaskQueue("in-process");
-    const ours = await startOurWorker(t, connection, taskQueue, { workflowsPath: undefined, workflows } as never);
-    const outcome = await officialClient(server.address, taskQueue, "activities");
-    assert.deepEqual(outcome.value, ["Hello, Ada!", 3]);
-    await ours.stop();
-  },
-  // The in-process runtime installs the workflow globals on the main thread;
-  // on Deno 2.9 node:http2 calls setImmediate while an activation runs and
-  // gets the workflow's "setImmediate cannot be used" error, which ends the
-  // process. Workers on Deno use workflowsPath (threads); see docs/workers.md.
-  { runtimes: ["node", "bun"] },
-);
+test("workflows given as a module object run in-process", async (t) => {
+  const server = await startDevServer(t);
+  const connection = openConnection(t, server.address);
+  const taskQueue = newTaskQueue("in-process");
+  const ours = await startOurWorker(t, connection, taskQueue, { workflowsPath: undefined, workflows } as never);
+  const outcome = await officialClient(server.address, taskQueue, "activities");
+  assert.deepEqual(outcome.value, ["Hello, Ada!", 3]);
+  await ours.stop();
+});

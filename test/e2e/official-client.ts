@@ -84,6 +84,10 @@ export const scenarios: Record<string, Scenario> = {
     const afterClose = await handle.query<number>("total");
     return { workflowIds: [id], value: result, extra: { afterOne, afterClose } };
   },
+  async localActivities(client, taskQueue) {
+    const id = `${taskQueue}-local`;
+    return outcome([id], client.workflow.execute("localActivities", { taskQueue, workflowId: id }));
+  },
   async scopes(client, taskQueue) {
     const id = `${taskQueue}-scopes`;
     return outcome([id], client.workflow.execute("scopes", { taskQueue, workflowId: id }));

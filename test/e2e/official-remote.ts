@@ -63,7 +63,7 @@ export async function openOfficialSide(t: TestContext, address: string): Promise
   return {
     startWorker: async (taskQueue) => void (await call("startWorker", taskQueue)),
     stopWorker: async () => void (await call("stopWorker")),
-    start: async (workflowType, workflowId, taskQueue, args) => void (await call("start", workflowType, workflowId, taskQueue, args)),
+    start: async (workflowType, workflowId, taskQueue, args, options) => void (await call("start", workflowType, workflowId, taskQueue, args, options)),
     signal: async (workflowId, signalName) => void (await call("signal", workflowId, signalName)),
     result: (workflowId) => call("result", workflowId),
     close: async () => void (await call("close")),

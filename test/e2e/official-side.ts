@@ -9,7 +9,7 @@ import { createOfficialEnvironment, type RunningWorker } from "../support/offici
 export interface OfficialSide {
   startWorker(taskQueue: string): Promise<void>;
   stopWorker(): Promise<void>;
-  start(workflowType: string, workflowId: string, taskQueue: string, args: unknown[]): Promise<void>;
+  start(workflowType: string, workflowId: string, taskQueue: string, args: unknown[], options?: { workflowTaskTimeout?: string }): Promise<void>;
   signal(workflowId: string, signalName: string): Promise<void>;
   result(workflowId: string): Promise<unknown>;
   close(): Promise<void>;
@@ -30,8 +30,8 @@ export async function createOfficialSide(address: string): Promise<OfficialSide>
       await worker?.stop();
       worker = undefined;
     },
-    async start(workflowType, workflowId, taskQueue, args) {
-      await env.client.workflow.start(workflowType, { workflowId, taskQueue, args });
+    async start(workflowType, workflowId, taskQueue, args, options) {
+      await env.client.workflow.start(workflowType, { workflowId, taskQueue, args, ...options });
     },
     async signal(workflowId, signalName) {
       await env.client.workflow.getHandle(workflowId).signal(signalName);

@@ -109,7 +109,7 @@ export async function readiness(url: string): Promise<{ status: number; body: Re
 export interface Readiness {
   ready: boolean;
   state: string;
-  server?: { answered: boolean; lastError?: string };
+  server?: { reachable: boolean; lastError?: string };
   entities: Array<{ taskQueue: string; roles: string[]; state: string; polling: boolean; lastPollOk?: boolean; lastError?: string }>;
   failures: Array<{ taskQueue: string; error: string }>;
 }

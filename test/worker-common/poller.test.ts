@@ -134,6 +134,26 @@ test("poller: runs `concurrency` polls, each holding a slot; tasks keep their sl
   assert.equal(slots.used, 1, "only the task still running holds a slot");
 });
 
+test("poller: each poll loop has its own signal, so many pollers do not pile listeners onto one", async () => {
+  const signals = new Set<AbortSignal>();
+  const poller = createPoller({
+    name: "test",
+    concurrency: 30,
+    slots: createSlotSupplier(30),
+    poll: (signal) =>
+      new Promise<undefined>((_, reject) => {
+        signals.add(signal);
+        signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+      }),
+    handle: () => {},
+    logger: quiet,
+  });
+  poller.start();
+  await eventually(() => signals.size === 30);
+  await poller.stop();
+  assert.ok([...signals].every((s) => s.aborted), "stop() aborts every loop's signal");
+});
+
 test("poller: errors are retried with backoff and every poller comes back", async (t) => {
   const polls = fakePolls();
   const warnings: string[] = [];

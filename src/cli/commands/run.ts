@@ -132,7 +132,8 @@ export async function runWorker(flags: Record<string, string | boolean | undefin
   // Served before the entities are built, so probes reach a starting process
   // (503, state STARTING) rather than a closed port.
   const probe = createServerProbe({
-    check: (signal) => connection.workflowService.getSystemInfo({}, { signal }),
+    // A bounded call (the connection retries within it), so an outage shows within seconds.
+    check: (signal) => connection.workflowService.getSystemInfo({}, { signal, timeoutMs: 3_000 }),
     address: config.address,
     logger,
   });

@@ -1,8 +1,12 @@
+import { create } from "@bufbuild/protobuf";
 import type { Context } from "../../activity/context.ts";
 import { installContextStorage } from "../../activity/context-storage.ts";
 import { ActivityCancellationDetails } from "../../activity/info.ts";
 import { loadDataConverter } from "../../converter/index.ts";
-import type { PollActivityTaskQueueResponse } from "../../../gen/temporal/api/workflowservice/v1/request_response_pb.ts";
+import {
+  PollActivityTaskQueueRequestSchema,
+  type PollActivityTaskQueueResponse,
+} from "../../../gen/temporal/api/workflowservice/v1/request_response_pb.ts";
 import { createLogger } from "../../logging/logger.ts";
 import type { Logger } from "../../logging/types.ts";
 import { metricLabels, metricNames, pollerTypes, workerTypes } from "../../metrics/names.ts";
@@ -103,6 +107,16 @@ export function createActivityWorker(options: ActivityWorkerOptions): ActivityWo
     return env;
   };
 
+  // Every poll asks the same thing: built once as a message, so calls skip
+  // converting a plain object into one.
+  const pollRequest = create(PollActivityTaskQueueRequestSchema, {
+    namespace: o.namespace,
+    taskQueue: { name: o.taskQueue },
+    identity: o.identity,
+    workerInstanceKey,
+    ...(o.maxTaskQueueActivitiesPerSecond !== undefined ? { taskQueueMetadata: { maxTasksPerSecond: o.maxTaskQueueActivitiesPerSecond } } : {}),
+  });
+
   const poller = createPoller<PollActivityTaskQueueResponse>({
     name: `activity task queue ${o.taskQueue}`,
     concurrency: o.maxConcurrentActivityTaskPolls,
@@ -110,18 +124,7 @@ export function createActivityWorker(options: ActivityWorkerOptions): ActivityWo
     rateLimiter: o.maxActivitiesPerSecond === undefined ? undefined : createRateLimiter(o.maxActivitiesPerSecond),
     logger,
     async poll(signal) {
-      const res = await service.pollActivityTaskQueue(
-        {
-          namespace: o.namespace,
-          taskQueue: { name: o.taskQueue },
-          identity: o.identity,
-          workerInstanceKey,
-          ...(o.maxTaskQueueActivitiesPerSecond !== undefined
-            ? { taskQueueMetadata: { maxTasksPerSecond: o.maxTaskQueueActivitiesPerSecond } }
-            : {}),
-        },
-        { signal },
-      );
+      const res = await service.pollActivityTaskQueue(pollRequest, { signal });
       // An empty task token is the server's "nothing arrived before the poll timeout".
       return res.taskToken.length === 0 ? undefined : res;
     },

@@ -76,7 +76,8 @@ function retryPolicy(rp: NonNullable<PollActivityTaskQueueResponse["retryPolicy"
 }
 
 function base64(bytes: Uint8Array): string {
+  // One call for the usual token (a few hundred bytes); chunks keep a huge one under the argument limit.
   let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
 }

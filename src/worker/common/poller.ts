@@ -63,13 +63,20 @@ const fatalCodes: ReadonlySet<Code> = new Set([
 ]);
 
 export function createPoller<T>(options: PollerOptions<T>): Poller {
-  const stopper = new AbortController();
+  // One controller per loop rather than one shared signal: every poll, slot
+  // wait and backoff listens to its loop's signal, and a shared one would
+  // gather a listener per poller (a leak warning on Node past ten pollers).
+  const stoppers: AbortController[] = [];
+  let stopped = false;
+  const stopAll = (reason: unknown) => {
+    stopped = true;
+    for (const stopper of stoppers) stopper.abort(reason);
+  };
   const status = { inFlight: 0, succeeded: 0, empty: 0, failed: 0, consecutiveFailures: 0 };
   let loops: Promise<void>[] | undefined;
   let fatalReported = false;
 
-  async function loop(): Promise<void> {
-    const signal = stopper.signal;
+  async function loop(signal: AbortSignal): Promise<void> {
     let failures = 0;
     while (!signal.aborted) {
       let permit: SlotPermit;
@@ -140,7 +147,7 @@ export function createPoller<T>(options: PollerOptions<T>): Poller {
     options.logger.error(`${options.name} poll failed with an error retrying cannot fix; stopping the pollers`, {
       error: err instanceof Error ? err.message : String(err),
     });
-    stopper.abort(err);
+    stopAll(err);
     options.onFatal?.(err);
   }
 
@@ -148,10 +155,15 @@ export function createPoller<T>(options: PollerOptions<T>): Poller {
     status,
     start() {
       if (loops) throw new Error(`${options.name} poller already started`);
-      loops = Array.from({ length: options.concurrency }, () => loop());
+      loops = Array.from({ length: options.concurrency }, () => {
+        const stopper = new AbortController();
+        stoppers.push(stopper);
+        if (stopped) stopper.abort(new Error(`${options.name} poller stopped`));
+        return loop(stopper.signal);
+      });
     },
     async stop() {
-      if (!stopper.signal.aborted) stopper.abort(new Error(`${options.name} poller stopped`));
+      if (!stopped) stopAll(new Error(`${options.name} poller stopped`));
       await Promise.all(loops ?? []);
     },
   };

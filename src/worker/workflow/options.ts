@@ -38,15 +38,23 @@ export interface WorkflowWorkerOptions {
   maxCachedWorkflows?: number;
   /** How long the server waits for this worker to take a sticky task before it gives it to any worker. Default "10s". */
   stickyQueueScheduleToStartTimeout?: Duration;
-  /** Only its payload codecs are used here (the runtime converts values); codecs run over activations and completions. */
+  /**
+   * The worker's activity functions by type: local activities run them in
+   * this process (the same functions as the worker's normal activities).
+   */
+  activities?: Record<string, (...args: never[]) => unknown>;
+  /**
+   * Its payload codecs run over activations and completions (the runtime
+   * converts workflow values); local activities use all of it.
+   */
   dataConverter?: DataConverter;
   logger?: Logger;
   metrics?: MetricMeter;
-  /** The runtime's powers: identity. */
+  /** The runtime's powers: identity, and the activity context store of local activities. */
   platform: WorkflowWorkerPlatform;
 }
 
-export type WorkflowWorkerPlatform = Pick<Platform, "hostname" | "pid">;
+export type WorkflowWorkerPlatform = Pick<Platform, "hostname" | "pid" | "createAsyncLocalStorage">;
 
 export interface ResolvedWorkflowWorkerOptions {
   connection: Connection;
@@ -61,6 +69,7 @@ export interface ResolvedWorkflowWorkerOptions {
   stickyPolls: number;
   maxCachedWorkflows: number;
   stickyQueueScheduleToStartTimeoutMs: number;
+  activities: ReadonlyMap<string, (...args: unknown[]) => unknown>;
   dataConverter: DataConverter | undefined;
   logger: Logger | undefined;
   metrics: MetricMeter;
@@ -102,6 +111,7 @@ const OptionsSchema = v.strictObject({
   ),
   maxCachedWorkflows: v.optional(v.pipe(v.number(), v.integer("must be a whole number"), v.minValue(0, "must be 0 (no cache) or more"))),
   stickyQueueScheduleToStartTimeout: v.optional(duration),
+  activities: v.optional(v.record(v.string(), v.function("must be a function"))),
   dataConverter: v.optional(v.custom<DataConverter>((value) => typeof value === "object" && value !== null, "must be an object")),
   logger: v.optional(
     v.custom<Logger>(hasMethods("log", "trace", "debug", "info", "warn", "error"), "must be a Logger (log, trace, debug, info, warn, error)"),
@@ -110,7 +120,7 @@ const OptionsSchema = v.strictObject({
     v.custom<MetricMeter>(hasMethods("counter", "gauge", "histogram", "withLabels"), "must be a MetricMeter (counter, gauge, histogram, withLabels)"),
   ),
   platform: v.custom<WorkflowWorkerPlatform>(
-    hasMethods("hostname", "pid"),
+    hasMethods("hostname", "pid", "createAsyncLocalStorage"),
     "must be the runtime's Platform (the `platform` export of temporal-edge-worker)",
   ),
 });
@@ -151,6 +161,7 @@ export function resolveWorkflowWorkerOptions(options: WorkflowWorkerOptions): Re
     stickyPolls: split.sticky,
     maxCachedWorkflows: cache,
     stickyQueueScheduleToStartTimeoutMs: msToNumber(o.stickyQueueScheduleToStartTimeout ?? "10s"),
+    activities: new Map(Object.entries(o.activities ?? {}) as Array<[string, (...args: unknown[]) => unknown]>),
     dataConverter: o.dataConverter,
     logger: o.logger,
     metrics: o.metrics ?? noopMeter,

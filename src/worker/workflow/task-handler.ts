@@ -17,7 +17,7 @@ import type { MetricMeter } from "../../metrics/types.ts";
 import type { WorkflowRuntime } from "../../workflow/runtime.ts";
 import { errorMessage } from "../common/logger-with-meta.ts";
 import { createServiceHistoryPager, fetchFullHistory, type RunRef } from "./history-pages.ts";
-import { rejectLocalActivities } from "./no-local-activities.ts";
+import type { LocalActivityExecutor } from "./local-activity-executor.ts";
 import type { RunCache } from "./run-cache.ts";
 import { closingCommand, completedRequest, failedRequest, queryAnswerRequest, type StickyQueue } from "./task-responses.ts";
 
@@ -32,6 +32,8 @@ export interface TaskHandlerEnvironment {
   runtime: WorkflowRuntime;
   /** The runtime as activations reach it (with payload codecs applied when configured). */
   runner: ActivationRunner;
+  /** Runs the local activities the runs ask for. */
+  localActivities: LocalActivityExecutor;
   /** Undefined when the cache is off. */
   sticky: StickyQueue | undefined;
   logger: Logger;
@@ -61,6 +63,7 @@ export function createTaskHandler(env: TaskHandlerEnvironment): TaskHandler {
   /** Drops a run from the cache and tells the runtime to forget it. Call it inside the run's exclusive section. */
   async function evict(run: WorkflowRun, message: string, reason: RemoveFromCache_EvictionReason): Promise<void> {
     cache.delete(run.runId);
+    env.localActivities.cancelRun(run.runId);
     updateCacheSize();
     logger.debug("Evicting workflow run", { runId: run.runId, workflowId: run.machines.workflowId, reason: RemoveFromCache_EvictionReason[reason], message });
     await env.runtime.activate(run.evictionActivation(message, reason));
@@ -122,8 +125,7 @@ export function createTaskHandler(env: TaskHandlerEnvironment): TaskHandler {
       events = built.events;
       await admit(run);
     }
-    const localActivities = rejectLocalActivities();
-    const driven = await driveWorkflowTask(
+    const result = await driveWorkflowTask(
       run,
       env.runner,
       {
@@ -133,9 +135,8 @@ export function createTaskHandler(env: TaskHandlerEnvironment): TaskHandler {
         attempt: task.attempt,
         messages: task.messages,
       },
-      { localActivities },
+      { localActivities: env.localActivities },
     );
-    const result = localActivities.outcome(driven, task.attempt);
     // A task that rebuilt a run with earlier tasks first replayed them.
     const latency = hit || task.previousStartedEventId === 0n ? metricNames.workflowTaskExecutionLatency : metricNames.workflowTaskReplayLatency;
     typed.histogram(latency).record(Date.now() - startedAt);
@@ -147,7 +148,9 @@ export function createTaskHandler(env: TaskHandlerEnvironment): TaskHandler {
     switch (result.kind) {
       case "completed": {
         try {
-          await service.respondWorkflowTaskCompleted(completedRequest(result, ctx));
+          const answer = await service.respondWorkflowTaskCompleted(completedRequest(result, ctx));
+          // The server dropped a speculative task (an update it rejected): our state rolls back with it.
+          if (answer.resetHistoryEventId > 0n) run.resetLastStartedId(Number(answer.resetHistoryEventId));
         } catch (err) {
           await evictAfterRespondError(run, err, "RespondWorkflowTaskCompleted");
           return;

@@ -1,5 +1,7 @@
 import type { PollWorkflowTaskQueueResponse } from "../../../gen/temporal/api/workflowservice/v1/request_response_pb.ts";
 import { TaskQueueKind } from "../../../gen/temporal/api/enums/v1/task_queue_pb.ts";
+import type { Context } from "../../activity/context.ts";
+import { installContextStorage } from "../../activity/context-storage.ts";
 import { loadDataConverter } from "../../converter/data-converter.ts";
 import { createLogger } from "../../logging/logger.ts";
 import type { Logger } from "../../logging/types.ts";
@@ -7,7 +9,9 @@ import { metricLabels, metricNames, pollerTypes, workerTypes } from "../../metri
 import { errorMessage, withLogMeta } from "../common/logger-with-meta.ts";
 import { createPoller, type Poller, type PollerStatus } from "../common/poller.ts";
 import { createSlotSupplier } from "../common/slots.ts";
+import { createActivityConversion } from "../activity/conversion.ts";
 import { withPayloadCodecs } from "./codec-runner.ts";
+import { createLocalActivityExecutor } from "./local-activity-executor.ts";
 import { type ResolvedWorkflowWorkerOptions, resolveWorkflowWorkerOptions, type WorkflowWorkerOptions } from "./options.ts";
 import { createRunCache } from "./run-cache.ts";
 import { createTaskHandler, type TaskSource } from "./task-handler.ts";
@@ -82,13 +86,37 @@ export function createWorkflowWorker(options: WorkflowWorkerOptions): WorkflowWo
   // Identifies this worker's polls to the server, so ShutdownWorker can end them.
   const workerInstanceKey = crypto.randomUUID();
   const cache = createRunCache(o.maxCachedWorkflows);
+  const dataConverter = loadDataConverter(o.dataConverter);
+  const localActivities = createLocalActivityExecutor({
+    namespace: o.namespace,
+    taskQueue: o.taskQueue,
+    activities: o.activities,
+    conversion: createActivityConversion(dataConverter),
+    storage: installContextStorage(() => o.platform.createAsyncLocalStorage<Context>()),
+    logger,
+    metrics,
+    onResolutionBetweenTasks(runId) {
+      // After a WFT heartbeat no task waits: the results go into the run now, and open its next task's activation.
+      void cache.exclusive(runId, async () => {
+        const run = cache.get(runId);
+        const resolutions = localActivities.takeResolutions(runId);
+        if (run === undefined) return;
+        try {
+          for (const resolution of resolutions) run.resolveLocalActivity(resolution);
+        } catch (err) {
+          logger.warn("A local activity result could not be applied to its run; the next task will rebuild it", { runId, error: errorMessage(err) });
+        }
+      });
+    },
+  });
   const handler = createTaskHandler({
     namespace: o.namespace,
     identity: o.identity,
     service,
     cache,
     runtime: o.runtime,
-    runner: withPayloadCodecs(o.runtime, loadDataConverter(o.dataConverter).payloadCodecs),
+    runner: withPayloadCodecs(o.runtime, dataConverter.payloadCodecs),
+    localActivities,
     sticky,
     logger,
     metrics,
