@@ -7,7 +7,7 @@
 //
 //   npx tsc -p tsconfig.json && node dist/bench/activities.js \
 //     [--runtimes node,bun,deno] [--activities 2000] [--parallel 100] [--rounds 3] [--address host:port]
-//     [--only ours] [--profile DIR] [--pollers N[,M...]]
+//     [--only ours] [--profile DIR] [--pollers N[,M...]] [--workflows 1]
 //
 // Without --address it starts the dev server (bench/activities-dev-server.ts) under Node.
 // Besides the rate, it prints the CPU time each process spent per activity
@@ -16,6 +16,10 @@
 // the rate swings with the neighbours' load, CPU per activity much less.
 // --profile DIR writes CPU profiles of our worker (Node and Bun) and of the dev server into DIR.
 // --only ours skips the official side (for quick iterations; no ratio).
+// --workflows W spreads each round over W workflows (count/W activities and
+// parallel/W lanes each): one workflow funnels every completion through its
+// own workflow tasks, one at a time, which caps the rate whatever the
+// activity worker does.
 // --pollers N gives our worker N concurrent polls instead of its default (10,
 // as the official worker); a list (10,40) runs one side of ours per value.
 import { type ChildProcess, spawn } from "node:child_process";
@@ -38,11 +42,16 @@ const { values } = parseArgs({
     only: { type: "string" },
     profile: { type: "string" },
     pollers: { type: "string" },
+    workflows: { type: "string", default: "1" },
   },
 });
 const count = Number(values.activities);
 const parallel = Number(values.parallel);
 const rounds = Number(values.rounds);
+const workflows = Number(values.workflows);
+if (!Number.isInteger(workflows) || workflows < 1 || count % workflows !== 0 || parallel % workflows !== 0) {
+  throw new Error(`--workflows must be a positive integer dividing --activities (${count}) and --parallel (${parallel})`);
+}
 const runtimes = values.runtimes.split(",").map((r) => r.trim());
 const dist = join(projectRoot, "dist", "bench");
 const bin = (name: string) => join(projectRoot, "node_modules", ".bin", name);
@@ -123,8 +132,17 @@ async function main(): Promise<void> {
   let runId = 0;
   const fanOut = async (taskQueue: string, n: number): Promise<number> => {
     const started = performance.now();
-    await client.workflow.execute("noopFanOut", { taskQueue: workflowQueue, workflowId: `${taskQueue}-${runId++}`, args: [taskQueue, n, parallel] });
-    return n / ((performance.now() - started) / 1000);
+    const each = Math.ceil(n / workflows);
+    await Promise.all(
+      Array.from({ length: workflows }, () =>
+        client.workflow.execute("noopFanOut", {
+          taskQueue: workflowQueue,
+          workflowId: `${taskQueue}-${runId++}`,
+          args: [taskQueue, each, parallel / workflows],
+        }),
+      ),
+    );
+    return (each * workflows) / ((performance.now() - started) / 1000);
   };
 
   interface Running {
@@ -144,7 +162,9 @@ async function main(): Promise<void> {
       const taskQueue = `bench-${side.label.replace(/\W+/g, "-")}-${Date.now()}`;
       running.push({ side, taskQueue, worker: await startChild([...side.command, address, taskQueue, ...(side.extraArgs ?? [])]), rates: [], cpu: [0, 0, 0] });
     }
-    console.log(`${count} no-op activities per round, ${parallel} in flight, ${rounds} rounds per side (interleaved), dev server at ${address}`);
+    console.log(
+      `${count} no-op activities per round over ${workflows} workflow(s), ${parallel} in flight, ${rounds} rounds per side (interleaved), dev server at ${address}`,
+    );
     // Warm-up, so no side pays its start-up (JIT, connections) inside a measurement.
     for (const r of running) await fanOut(r.taskQueue, Math.min(count, 200));
     // Rounds alternate between the sides, so a change in the machine's load

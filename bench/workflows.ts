@@ -7,7 +7,7 @@
 //    signal) minus idle RSS, divided by N.
 // Replay speed of a 10,000-event history is bench/replay.ts.
 //
-//   npx tsc -p tsconfig.json && node dist/bench/workflows.js [--runtimes node,bun,deno] [--starts 3] [--cached 1000]
+//   npx tsc -p tsconfig.json && node dist/bench/workflows.js [--runtimes node,bun,deno] [--starts 3] [--cached 1000] [--skip-official]
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
@@ -24,6 +24,8 @@ const { values } = parseArgs({
     runtimes: { type: "string", default: "node,bun,deno" },
     starts: { type: "string", default: "3" },
     cached: { type: "string", default: "1000" },
+    // Measures our worker only (no ratios): for quick before/after comparisons.
+    "skip-official": { type: "boolean", default: false },
   },
 });
 const starts = Number(values.starts);
@@ -162,10 +164,11 @@ async function main(): Promise<void> {
   }
 
   console.log(`dev server at ${address}; ${starts} cold starts per side; ${cachedRuns} cached runs`);
-  const theirs = await measure(official);
+  const theirs = values["skip-official"] ? undefined : await measure(official);
   const results = new Map<string, Figures>();
   for (const runtime of runtimes) results.set(runtime, await measure(oursOn(runtime)));
   for (const [runtime, f] of results) {
+    if (theirs === undefined) break;
     console.log(
       `ours (${runtime}) vs official: cold start ${(theirs.coldStartMs / f.coldStartMs).toFixed(1)}x faster, ` +
         `idle RSS ${(f.idleRss / theirs.idleRss).toFixed(2)}x, memory per cached run ${(f.perCachedRun / theirs.perCachedRun).toFixed(2)}x`,

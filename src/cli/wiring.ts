@@ -2,8 +2,8 @@
 // facade as the entity factory, and the embedded dev server plus the client
 // for `--dev`. Kept apart from run.ts so the process layer depends only on
 // its own contracts (EntityFactory, DevSupport) and tests can plug fakes.
-import { Client, Connection } from "../client/index.ts";
-import { createDevServer } from "../dev-server/server.ts";
+// The dev server and the client are imported only for `--dev`, so a plain
+// `worker run` starts without loading them.
 import type { Platform } from "../platform/platform.ts";
 import { createWorkerEntity } from "../worker/worker.ts";
 import { provideRunDependencies } from "./commands/run.ts";
@@ -13,11 +13,13 @@ let devPlatform: Platform | undefined;
 provideRunDependencies({
   entityFactory: createWorkerEntity,
   dev: {
-    startServer(platform) {
+    async startServer(platform) {
       devPlatform = platform;
+      const { createDevServer } = await import("../dev-server/server.ts");
       return createDevServer({ platform, port: 0 });
     },
     async runExample({ connection, namespace, taskQueue }) {
+      const { Client, Connection } = await import("../client/index.ts");
       const clientConnection = Connection.lazy({
         address: connection.options.address,
         namespace,

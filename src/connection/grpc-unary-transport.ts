@@ -67,7 +67,7 @@ export function createGrpcUnaryTransport(exchange: GrpcExchange, headers: () => 
     if (header !== undefined) new Headers(header).forEach((value, key) => (requestHeaders[key] = value));
     // Connect's convention: no deadline for a zero or negative timeout.
     const deadline = timeoutMs !== undefined && timeoutMs > 0 ? timeoutMs : undefined;
-    if (deadline !== undefined) requestHeaders["grpc-timeout"] = `${Math.ceil(deadline)}m`;
+    if (deadline !== undefined) requestHeaders["grpc-timeout"] = grpcTimeout(deadline);
     const res = await exchange({ path: pathOf(method), headers: requestHeaders, body: frame(toBinary(method.input, message)), timeoutMs: deadline, signal });
     return {
       stream: false,
@@ -94,10 +94,23 @@ export function createGrpcUnaryTransport(exchange: GrpcExchange, headers: () => 
   };
 }
 
+/** The grpc-timeout header: at most eight digits, so long deadlines switch to seconds, then hours. */
+export function grpcTimeout(ms: number): string {
+  const whole = Math.ceil(ms);
+  if (whole <= 99_999_999) return `${whole}m`;
+  const seconds = Math.ceil(whole / 1000);
+  return seconds <= 99_999_999 ? `${seconds}S` : `${Math.min(99_999_999, Math.ceil(seconds / 3600))}H`;
+}
+
 /** The gRPC length-prefixed message: flag byte 0 (not compressed), 4-byte big-endian length, bytes. */
 function frame(bytes: Uint8Array): Uint8Array {
   const out = new Uint8Array(bytes.length + 5);
-  new DataView(out.buffer).setUint32(1, bytes.length);
+  // Byte by byte rather than through a DataView: reading `.buffer` makes Bun materialise an ArrayBuffer per call.
+  const n = bytes.length;
+  out[1] = n >>> 24;
+  out[2] = (n >>> 16) & 0xff;
+  out[3] = (n >>> 8) & 0xff;
+  out[4] = n & 0xff;
   out.set(bytes, 5);
   return out;
 }
@@ -125,7 +138,7 @@ function readResponse<O extends DescMessage>(method: DescMethodUnary<DescMessage
     );
   }
   if (body[0] !== 0) throw new ConnectError("protocol error: compressed message, but no compression was negotiated", Code.Internal);
-  const length = new DataView(body.buffer, body.byteOffset, body.byteLength).getUint32(1);
+  const length = (((body[1] as number) << 24) | ((body[2] as number) << 16) | ((body[3] as number) << 8) | (body[4] as number)) >>> 0;
   if (body.length !== length + 5) {
     throw new ConnectError(
       body.length < length + 5 ? "protocol error: truncated message" : "protocol error: received extra output message for unary method",

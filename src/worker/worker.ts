@@ -6,14 +6,15 @@ import type { History } from "../../gen/temporal/api/history/v1/message_pb.ts";
 import { type Duration, msToNumber } from "../common/duration.ts";
 import { formatIssues } from "../common/validation.ts";
 import type { Connection } from "../connection/connection.ts";
-import type { DataConverter } from "../converter/types.ts";
 import type { Logger } from "../logging/types.ts";
 import type { MetricMeter } from "../metrics/types.ts";
 import type { Platform } from "../platform/platform.ts";
 import type { EntityFactory, EntityRole, EntityState, EntityStatus, WorkerEntity } from "../process/entity.ts";
 import { type HistoryAndWorkflowId, type ReplayOptions, type ReplayResult, runReplayHistories, runReplayHistory } from "../replay/replayer.ts";
 import type { WorkflowModule } from "../workflow/runtime.ts";
+import type { InjectedSinks, Sinks } from "../workflow/sinks.ts";
 import { type ActivityWorker, type ActivityWorkerStatus, createActivityWorker } from "./activity/activity-worker.ts";
+import { loadConverterModules, type WorkerDataConverter } from "./workflow/converter-modules.ts";
 import { createWorkflowRuntime } from "./workflow/runtime-factory.ts";
 import { createWorkflowWorker, type WorkflowWorker, type WorkflowWorkerStatus } from "./workflow/workflow-worker.ts";
 
@@ -38,7 +39,16 @@ export interface WorkerOptions {
   activities?: Record<string, ActivityFunction>;
   /** Default `${pid}@${hostname}`. */
   identity?: string;
-  dataConverter?: DataConverter;
+  /**
+   * Payload and failure converters and payload codecs. With `workflowsPath`,
+   * give the converters as module paths (`payloadConverterPath`,
+   * `failureConverterPath`): each workflow thread imports them.
+   */
+  dataConverter?: WorkerDataConverter;
+  /** `workflowModules`: modules exporting `interceptors` (a WorkflowInterceptorsFactory), as the official option. */
+  interceptors?: { workflowModules?: string[] };
+  /** The implementations of the sinks workflow code calls through proxySinks, run on the calling thread. */
+  sinks?: InjectedSinks<Sinks>;
   maxConcurrentWorkflowTaskExecutions?: number;
   maxConcurrentWorkflowTaskPolls?: number;
   nonStickyToStickyPollRatio?: number;
@@ -92,6 +102,10 @@ const FacadeSchema = v.object({
   activities: v.optional(v.record(v.string(), v.function("must be a function"))),
   deadlockTimeout: v.optional(duration),
   workflowThreadPoolSize: v.optional(positiveInt),
+  interceptors: v.optional(
+    v.object({ workflowModules: v.optional(v.array(v.pipe(v.string("must be module paths"), v.nonEmpty("must not be empty")))) }, "must be { workflowModules: [paths] }"),
+  ),
+  sinks: v.optional(v.record(v.string(), v.record(v.string(), v.object({ fn: v.function("must be a function") }, "must be { fn, callDuringReplay? }")))),
   platform: v.custom<Platform>(
     hasMethods("spawnWorkflowThread", "createAsyncLocalStorage", "hostname", "pid"),
     "must be the runtime's Platform (the `platform` export of temporal-edge-worker)",
@@ -114,7 +128,18 @@ const activityOptionNames = [
   "defaultHeartbeatThrottleInterval",
   "shutdownGraceTime",
 ] as const;
-const facadeOnly = new Set(["workflowsPath", "workflows", "activities", "deadlockTimeout", "workflowThreadPoolSize", ...workflowOptionNames, ...activityOptionNames]);
+const facadeOnly = new Set([
+  "workflowsPath",
+  "workflows",
+  "activities",
+  "deadlockTimeout",
+  "workflowThreadPoolSize",
+  "interceptors",
+  "sinks",
+  "dataConverter",
+  ...workflowOptionNames,
+  ...activityOptionNames,
+]);
 
 function pick<K extends string>(options: Record<string, unknown>, names: readonly K[]): Partial<Record<K, unknown>> {
   const out: Partial<Record<K, unknown>> = {};
@@ -160,14 +185,22 @@ export class Worker implements WorkerEntity {
     const record = options as unknown as Record<string, unknown>;
     const common = Object.fromEntries(Object.entries(record).filter(([k, value]) => !facadeOnly.has(k) && value !== undefined));
     const namespace = options.namespace ?? options.connection?.options?.namespace ?? "default";
+    // Converters named by path are loaded here too: activities and local activities run on this thread.
+    const dataConverter = await loadConverterModules(options.dataConverter, o.platform.importModule.bind(o.platform));
+    const converterOption = dataConverter !== undefined ? { dataConverter } : {};
     let workflowWorker: WorkflowWorker | undefined;
     if (hasWorkflows) {
-      const runtime = createWorkflowRuntime({
+      const runtime = await createWorkflowRuntime({
         workflowsPath: o.workflowsPath,
         workflows: o.workflows,
         namespace,
         taskQueue: o.taskQueue,
         dataConverter: options.dataConverter,
+        loadedDataConverter: dataConverter,
+        interceptorModulePaths: o.interceptors?.workflowModules,
+        registeredActivityNames: new Set(Object.keys(activities)),
+        sinks: options.sinks,
+        onRunsLost: (runIds, reason) => workflowWorker?.evictLostRuns(runIds, reason),
         deadlockTimeoutMs: msToNumber(o.deadlockTimeout ?? "2s", "deadlockTimeout"),
         threads: o.workflowThreadPoolSize,
         logger: options.logger,
@@ -175,13 +208,15 @@ export class Worker implements WorkerEntity {
       });
       try {
         // Local activities run the same functions as the worker's normal activities, as in the official worker.
-        workflowWorker = createWorkflowWorker({ ...common, ...pick(record, workflowOptionNames), runtime, activities } as never);
+        workflowWorker = createWorkflowWorker({ ...common, ...converterOption, ...pick(record, workflowOptionNames), runtime, activities } as never);
       } catch (err) {
         await runtime.dispose();
         throw err;
       }
     }
-    const activityWorker = hasActivities ? createActivityWorker({ ...common, ...pick(record, activityOptionNames), activities } as never) : undefined;
+    const activityWorker = hasActivities
+      ? createActivityWorker({ ...common, ...converterOption, ...pick(record, activityOptionNames), activities } as never)
+      : undefined;
     return new Worker(o.taskQueue, workflowWorker, activityWorker);
   }
 

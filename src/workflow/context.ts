@@ -40,16 +40,24 @@ export function useActivatorStore(create: () => AsyncLocalStore<Activator>): voi
 /**
  * Runs `fn` as code of `activator`'s run: it and every promise callback it
  * registers see the run as current; anything else on the thread does not.
+ * Calls never nest, so the slot is cleared afterwards rather than restored:
+ * an activation interrupted by a deadlock timeout (node:vm terminates it
+ * without running `finally` blocks) must not leave its run behind for the
+ * next one to restore.
  */
 export function runInWorkflowContext<R>(activator: Activator, fn: () => R): R {
   const s = slot();
-  const previous = s.activator;
   s.activator = activator;
   try {
     return s.store ? s.store.run(activator, fn) : fn();
   } finally {
-    s.activator = previous;
+    s.activator = undefined;
   }
+}
+
+/** Forgets the current run after an activation was interrupted (its `finally` blocks never ran). */
+export function leaveWorkflowContext(): void {
+  slot().activator = undefined;
 }
 
 export function maybeGetActivator(): Activator | undefined {

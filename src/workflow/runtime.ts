@@ -19,7 +19,7 @@ import { Activator } from "./activator.ts";
 import { DeadlockError } from "./deadlock.ts";
 import { UnhandledRejectionError } from "./errors.ts";
 import { installWorkflowGlobals, originalGlobals } from "./global-overrides.ts";
-import { runInWorkflowContext, useActivatorStore } from "./context.ts";
+import { leaveWorkflowContext, runInWorkflowContext, useActivatorStore } from "./context.ts";
 import { infoFromInitJob } from "./info-from-activation.ts";
 import { composeInterceptors, type WorkflowInterceptorsFactory } from "./interceptors.ts";
 import type { WorkflowLogRecord } from "./log.ts";
@@ -234,6 +234,7 @@ export function createInProcessWorkflowRuntime(options: InProcessRuntimeOptions)
         result = runActivationSync(activator, activation, flushMicrotasks);
       }, deadlockTimeoutMs);
     } catch (err) {
+      leaveWorkflowContext();
       if (result === undefined) throw new DeadlockError(deadlockTimeoutMs, { cause: err });
       throw err;
     }

@@ -101,7 +101,20 @@ function emptySuccess(runId: string): WorkflowActivationCompletion {
   return create(WorkflowActivationCompletionSchema, { runId, status: { case: "successful", value: {} } });
 }
 
-export function createThreadedWorkflowRuntime(options: ThreadedRuntimeOptions): WorkflowRuntime & { readonly stats: ThreadedRuntimeStats } {
+/** The threaded runtime's extras beyond WorkflowRuntime. */
+export interface ThreadedRuntimeExtras {
+  readonly stats: ThreadedRuntimeStats;
+  /**
+   * Starts the first workflow thread now instead of at the first activation.
+   * A thread takes a few hundred milliseconds to load the workflow code; a
+   * worker calls this once its first polls are sent, so that the load runs
+   * while the polls wait instead of delaying the first task. Does nothing
+   * once a thread exists or after dispose().
+   */
+  prewarm(): void;
+}
+
+export function createThreadedWorkflowRuntime(options: ThreadedRuntimeOptions): WorkflowRuntime & ThreadedRuntimeExtras {
   const deadlockTimeoutMs = options.deadlockTimeoutMs ?? 2_000;
   const slots: ThreadSlot[] = [];
   const runThread = new Map<string, ThreadSlot>();
@@ -253,6 +266,9 @@ export function createThreadedWorkflowRuntime(options: ThreadedRuntimeOptions): 
 
   return {
     stats,
+    prewarm() {
+      if (!disposed && slots[0] === undefined) slots[0] = spawn();
+    },
     activate(activation) {
       const { runId } = activation;
       if (disposed) return Promise.resolve(failedCompletion(runId, undefined, new Error("the workflow runtime was disposed")));

@@ -15,7 +15,7 @@ import {
   type ServerHttp2Session,
   type ServerHttp2Stream,
 } from "node:http2";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, createServer as createTcpServer, type Socket } from "node:net";
 import {
   GetSystemInfoResponseSchema,
   PollActivityTaskQueueRequestSchema,
@@ -24,6 +24,7 @@ import {
 import { ServiceError } from "../../src/common/errors.ts";
 import { CLIENT_NAME, VERSION } from "../../src/common/version.ts";
 import { connect } from "../../src/connection/connection.ts";
+import { grpcTimeout } from "../../src/connection/grpc-unary-transport.ts";
 import type { ConnectionOptions } from "../../src/connection/options.ts";
 import { eventually, type TestContext, test } from "../harness.ts";
 import { runtimePlatform } from "../support/platform.ts";
@@ -240,6 +241,26 @@ test("a deadline resets the stream with CANCEL and fails with DeadlineExceeded",
   assert.equal(srv.seen[0]?.end, 0x8 /* CANCEL */);
 });
 
+test("the deadline also covers connecting: a server that never finishes the TLS handshake", async (t) => {
+  // Accepts TCP connections and stays silent, so the TLS handshake never ends.
+  const sockets = new Set<Socket>();
+  const silent = createTcpServer((socket) => {
+    sockets.add(socket);
+    socket.on("error", () => {});
+  });
+  await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+  t.defer(() => new Promise<void>((resolve) => silent.close(() => resolve())));
+  t.defer(() => {
+    for (const socket of sockets) socket.destroy();
+  });
+  const conn = connectTo(t, `127.0.0.1:${(silent.address() as AddressInfo).port}`, { tls: true, callTimeoutMs: 200 });
+  const started = Date.now();
+  const err = await conn.workflowService.getSystemInfo({}).catch((e: unknown) => e);
+  assert.ok(err instanceof ServiceError, String(err));
+  assert.equal(err.code, Code.DeadlineExceeded);
+  assert.ok(Date.now() - started < 5_000, `the deadline ended the call after ${Date.now() - started} ms`);
+});
+
 test("aborting the caller's signal resets the stream and rejects at once", async (t) => {
   const srv = await rawServer(t, () => {});
   const conn = connectTo(t, srv.address);
@@ -267,4 +288,12 @@ test("calls in parallel share one session and each gets its own answer", async (
     answers.map((a) => a.activityId),
     ids,
   );
+});
+
+test("grpc-timeout keeps to eight digits: milliseconds, then seconds, then hours", () => {
+  assert.equal(grpcTimeout(70_000), "70000m");
+  assert.equal(grpcTimeout(0.2), "1m");
+  assert.equal(grpcTimeout(99_999_999), "99999999m");
+  assert.equal(grpcTimeout(100_000_000), "100000S");
+  assert.equal(grpcTimeout(99_999_999_000 + 1), "27778H");
 });

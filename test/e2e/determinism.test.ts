@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { EventType } from "../../gen/temporal/api/enums/v1/event_type_pb.ts";
-import { test } from "../harness.ts";
+import { eventually, test } from "../harness.ts";
+import { openOfficialSide } from "./official-remote.ts";
 import { recordingMeter } from "./metrics.ts";
 import { fetchHistory, newTaskQueue, officialClient, openConnection, replayAll, startDevServer, startOurWorker } from "./support.ts";
 
@@ -66,3 +67,28 @@ test("sticky: cached runs get only new events; an evicted run is rebuilt from th
   assert.ok(metrics.some((m) => m.startsWith("temporal_workflow_completed{")));
   await replayAll(t, connection, outcome.workflowIds);
 });
+
+test(
+  "runs lost with a replaced workflow thread are evicted quietly and replayed by their next task, without a failed task",
+  async (t) => {
+    const server = await startDevServer(t);
+    const connection = openConnection(t, server.address);
+    const official = await openOfficialSide(t, server.address);
+    const taskQueue = newTaskQueue("lost-runs");
+    // One thread: the waiting run and the spinning one share it, so replacing it loses the waiting run.
+    await startOurWorker(t, connection, taskQueue, { workflowThreadPoolSize: 1, deadlockTimeout: 500 });
+    const waitingId = `${taskQueue}-relay`;
+    await official.start("relay", waitingId, taskQueue, [1]);
+    await eventually(async () => (await fetchHistory(connection, waitingId)).events.some((e) => e.eventType === EventType.WORKFLOW_TASK_COMPLETED));
+    const spinningId = `${taskQueue}-spins`;
+    await official.start("spins", spinningId, taskQueue, []);
+    await eventually(async () => (await fetchHistory(connection, spinningId)).events.some((e) => e.eventType === EventType.WORKFLOW_TASK_FAILED));
+    await official.signal(waitingId, "next");
+    const result = (await official.result(waitingId)) as { recorded: string[]; computed: string[] };
+    assert.deepEqual(result.computed, result.recorded);
+    const failed = (await fetchHistory(connection, waitingId)).events.filter((e) => e.eventType === EventType.WORKFLOW_TASK_FAILED);
+    assert.equal(failed.length, 0, "the lost run's next task replayed it instead of failing");
+  },
+  // Deno 2.9 cannot stop a spinning thread, so its threads interrupt their own activations and are never replaced.
+  { runtimes: ["node", "bun"], timeoutMs: 60_000 },
+);

@@ -6,6 +6,8 @@ import { Worker } from "../../src/worker/worker.ts";
 import { eventually, test } from "../harness.ts";
 import * as activities from "./fixtures/activities.ts";
 import * as workflows from "./fixtures/workflows.ts";
+import { fileURLToPath } from "node:url";
+import { EventType } from "../../gen/temporal/api/enums/v1/event_type_pb.ts";
 import { fetchHistory, newTaskQueue, officialClient, openConnection, platform, startDevServer, startOurWorker, workflowsPath } from "./support.ts";
 
 test("Worker.create refuses bad options, naming the field", async (t) => {
@@ -22,7 +24,11 @@ test("Worker.create refuses bad options, naming the field", async (t) => {
   await assert.rejects(Worker.create({ ...base, maxCachedWorkflow: 3 } as never), /maxCachedWorkflow: unknown option/);
   await assert.rejects(
     Worker.create({ ...base, workflowsPath, dataConverter: { payloadConverter: { toPayload: () => ({}) as never, fromPayload: () => 1 as never } } }),
-    /payloadConverter and dataConverter\.failureConverter cannot be used with workflowsPath/,
+    /payloadConverter and dataConverter\.failureConverter cannot be used with workflowsPath: .*give its path as dataConverter\.payloadConverterPath/,
+  );
+  await assert.rejects(
+    Worker.create({ ...base, workflowsPath, dataConverter: { payloadConverterPath: workflowsPath } }),
+    /dataConverter\.payloadConverterPath: .* must export `payloadConverter` with toPayload and fromPayload methods/,
   );
 });
 
@@ -93,4 +99,33 @@ test("workflows given as a module object run in-process", async (t) => {
   const outcome = await officialClient(server.address, taskQueue, "activities");
   assert.deepEqual(outcome.value, ["Hello, Ada!", 3]);
   await ours.stop();
+});
+
+/** A module's path: the .js build on Node (threads import it), the source on Bun and Deno. */
+const fixturePath = (relative: string) =>
+  fileURLToPath(new URL(import.meta.url.endsWith(".js") ? `${relative}.js` : `${relative}.ts`, import.meta.url));
+
+test("dataConverter.payloadConverterPath, interceptors.workflowModules and sinks reach the workflow threads; activities use the same converter", async (t) => {
+  const server = await startDevServer(t);
+  const connection = openConnection(t, server.address);
+  const taskQueue = newTaskQueue("wiring");
+  const started: unknown[] = [];
+  const ours = await startOurWorker(t, connection, taskQueue, {
+    dataConverter: { payloadConverterPath: fixturePath("../workflow/fixtures/reversing-converter") },
+    interceptors: { workflowModules: [fixturePath("./fixtures/sink-interceptors")] },
+    sinks: {
+      starts: {
+        started: { fn: (info: { workflowType: string }, type: unknown, args: unknown) => void started.push([info.workflowType, type, args]) },
+      },
+    } as never,
+  });
+  const outcome = await officialClient(server.address, taskQueue, "activities");
+  await ours.stop();
+  // The workflow thread decoded what the main thread's activity worker encoded with the same custom converter.
+  assert.deepEqual(outcome.value, ["Hello, Ada!", 3]);
+  assert.deepEqual(started, [["withActivities", "withActivities", ["Ada"]]]);
+  const history = await fetchHistory(connection, outcome.workflowIds[0] ?? "");
+  const greeted = history.events.find((e) => e.eventType === EventType.ACTIVITY_TASK_COMPLETED);
+  const payload = greeted?.attributes.case === "activityTaskCompletedEventAttributes" ? greeted.attributes.value.result?.payloads[0] : undefined;
+  assert.equal(new TextDecoder().decode(payload?.metadata.encoding), "text/reversed");
 });

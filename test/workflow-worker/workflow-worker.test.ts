@@ -7,6 +7,7 @@ import { WorkflowTaskFailedCause } from "../../gen/temporal/api/enums/v1/failed_
 import { QueryResultType } from "../../gen/temporal/api/enums/v1/query_pb.ts";
 import { WorkflowActivationSchema } from "../../gen/temporal/sdk/core/workflow_activation/workflow_activation_pb.ts";
 import { Code } from "../../src/common/errors.ts";
+import { defaultPayloadConverter } from "../../src/converter/payload-converters.ts";
 import { createWorkflowWorker } from "../../src/worker/workflow/workflow-worker.ts";
 import { HistoryBuilder } from "../engine/history-builder.ts";
 import { eventually, type TestContext, test } from "../harness.ts";
@@ -183,17 +184,16 @@ test("a failing task is reported with its cause on the first attempt only, and t
   assert.equal(fake.answers.get(retry), undefined, "no answer on attempt 2: the server retries on its own");
 });
 
-test("a task that asks for a local activity fails with a message saying this worker does not run them", async (t) => {
+test("a task that asks for a local activity runs it with the worker's activities and records its marker in the same answer", async (t) => {
   const fake = await startFakeWorkflowService(t);
-  const w = startWorkflowWorker(t, fake);
+  startWorkflowWorker(t, fake, { activities: { greet: async (name: never) => `Hello, ${name}!` } });
   const runId = newRunId();
   const b = new HistoryBuilder("localGreeter", runId).start();
   const answer = await fake.answer(fake.push(TASK_QUEUE, { runId, workflowType: "localGreeter", events: [...b.events] }), t.signal);
-  assert.equal(answer.kind, "failed");
-  if (answer.kind !== "failed") return;
-  assert.equal(answer.request.cause, WorkflowTaskFailedCause.WORKFLOW_WORKER_UNHANDLED_FAILURE);
-  assert.match(answer.request.failure?.message ?? "", /local activities are not supported by this worker yet \(the workflow asked for greet\)/);
-  await eventually(() => w.evictions.some((e) => e.runId === runId));
+  assert.deepEqual(commandTypes(answer), ["recordMarkerCommandAttributes", "completeWorkflowExecutionCommandAttributes"]);
+  const complete = answer.kind === "completed" ? answer.request.commands[1]?.attributes : undefined;
+  const result = complete?.case === "completeWorkflowExecutionCommandAttributes" ? complete.value.result?.payloads[0] : undefined;
+  assert.equal(result && defaultPayloadConverter.fromPayload(result), "Hello, local!");
 });
 
 test("NotFound on RespondWorkflowTaskCompleted evicts the run; its next task replays from the full history", async (t) => {

@@ -5,7 +5,6 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { AsyncLocalStore, Platform } from "../../platform/platform.ts";
 import { createNodeGrpcChannel } from "../shared/node-grpc-channel.ts";
-import { serveNodeGrpc } from "../shared/node-grpc-server.ts";
 import { spawnWebWorkflowThread, threadEntry } from "../shared/workflow-threads.ts";
 
 // The few Bun globals this adapter uses, typed here so the project builds
@@ -26,7 +25,8 @@ export const bunPlatform: Platform = {
   runtime: "bun",
   runtimeVersion: Bun.version,
   createGrpcChannel: createNodeGrpcChannel,
-  serveGrpc: serveNodeGrpc,
+  // Loaded on first use: only the dev server serves gRPC, and a worker's start-up should not pay for it.
+  serveGrpc: async (options) => (await import("../shared/node-grpc-server.ts")).serveNodeGrpc(options),
   env: (name) => Bun.env[name],
   envAll: () => ({ ...Bun.env }) as Record<string, string>,
   readTextFile: (path) => readFile(path, "utf8"),

@@ -3,7 +3,6 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { AsyncLocalStore, Platform } from "../../platform/platform.ts";
 import { createNodeGrpcChannel } from "../shared/node-grpc-channel.ts";
-import { serveNodeGrpc } from "../shared/node-grpc-server.ts";
 import { spawnWebWorkflowThread, threadEntry } from "../shared/workflow-threads.ts";
 
 // The few Deno globals this adapter uses, typed here so the project builds
@@ -45,7 +44,8 @@ export const denoPlatform: Platform = {
   runtime: "deno",
   runtimeVersion: Deno.version.deno,
   createGrpcChannel: createNodeGrpcChannel,
-  serveGrpc: serveNodeGrpc,
+  // Loaded on first use: only the dev server serves gRPC, and a worker's start-up should not pay for it.
+  serveGrpc: async (options) => (await import("../shared/node-grpc-server.ts")).serveNodeGrpc(options),
   env: (name) => Deno.env.get(name),
   envAll: () => Deno.env.toObject(),
   readTextFile: (path) => Deno.readTextFile(path),

@@ -5,16 +5,16 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { AsyncLocalStore, Platform } from "../../platform/platform.ts";
 import { createNodeGrpcChannel } from "../shared/node-grpc-channel.ts";
-import { serveNodeGrpc } from "../shared/node-grpc-server.ts";
-import { spawnNodeWorkflowThread, threadEntry } from "../shared/workflow-threads.ts";
-import { serveNodeHttp } from "../shared/node-http-server.ts";
+import { spawnNodeWorkflowThread } from "../shared/node-workflow-threads.ts";
+import { threadEntry } from "../shared/workflow-threads.ts";
 
 /** Runtime powers on Node.js (20, 22, 24). */
 export const nodePlatform: Platform = {
   runtime: "node",
   runtimeVersion: process.versions.node,
   createGrpcChannel: createNodeGrpcChannel,
-  serveGrpc: serveNodeGrpc,
+  // Loaded on first use: only the dev server serves gRPC, and a worker's start-up should not pay for it.
+  serveGrpc: async (options) => (await import("../shared/node-grpc-server.ts")).serveNodeGrpc(options),
   env: (name) => process.env[name],
   envAll: () => ({ ...process.env }) as Record<string, string>,
   readTextFile: (path) => readFile(path, "utf8"),
@@ -32,7 +32,8 @@ export const nodePlatform: Platform = {
       process.off("SIGTERM", onTerm);
     };
   },
-  serveHttp: serveNodeHttp,
+  // Hono's Node server is loaded when the health endpoint starts, not with every worker.
+  serveHttp: async (options) => (await import("../shared/node-http-server.ts")).serveNodeHttp(options),
   write(stream, text) {
     (stream === "stdout" ? process.stdout : process.stderr).write(text);
   },

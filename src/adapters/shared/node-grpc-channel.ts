@@ -38,13 +38,11 @@ export function createNodeGrpcChannel(options: GrpcChannelOptions): GrpcChannel 
 const empty = new Uint8Array(0);
 
 function createExchange(sessionManager: Http2SessionManager): GrpcExchange {
-  return async (request) => {
+  return (request) => {
     const { signal, timeoutMs } = request;
-    if (signal?.aborted) throw abortError(signal);
-    const stream = await sessionManager.request("POST", request.path, request.headers, {}).catch((err: unknown) => {
-      throw fromNodeError(err);
-    });
+    if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise<GrpcExchangeResponse>((resolve, reject) => {
+      let stream: ClientHttp2Stream | undefined;
       let status = 0;
       let headers: IncomingHttpHeaders = {};
       let trailers: IncomingHttpHeaders = {};
@@ -58,32 +56,45 @@ function createExchange(sessionManager: Http2SessionManager): GrpcExchange {
         signal?.removeEventListener("abort", onAbort);
         if (error !== undefined) {
           // RST_STREAM CANCEL, as gRPC maps a client-side cancellation or deadline.
-          if (!stream.closed) stream.close(constants.NGHTTP2_CANCEL);
+          if (stream !== undefined && !stream.closed) stream.close(constants.NGHTTP2_CANCEL);
           reject(error);
           return;
         }
         resolve({ status, headers, trailers, body: joinChunks(chunks, received) });
       };
       const onAbort = () => finish(signal ? abortError(signal) : new ConnectError("call aborted", Code.Canceled));
+      // Armed before the session is ready, so the deadline also covers connecting.
       const timer = timeoutMs === undefined ? undefined : setTimeout(() => finish(new ConnectError("the operation timed out", Code.DeadlineExceeded)), timeoutMs);
       signal?.addEventListener("abort", onAbort, { once: true });
 
-      stream.on("response", (h) => {
-        headers = h;
-        status = Number(h[":status"] ?? 0);
-      });
-      stream.on("trailers", (t) => {
-        trailers = t;
-      });
-      stream.on("data", (chunk: Uint8Array) => {
-        chunks.push(chunk);
-        received += chunk.length;
-        // Read bytes prove the session alive, sparing the manager a PING.
-        sessionManager.notifyResponseByteRead(stream);
-      });
-      stream.on("error", (err) => finish(fromNodeError(err)));
-      stream.on("close", () => finish(closeError(stream)));
-      stream.end(request.body);
+      sessionManager.request("POST", request.path, request.headers, {}).then(
+        (s) => {
+          stream = s;
+          if (settled) {
+            s.close(constants.NGHTTP2_CANCEL);
+            return;
+          }
+          s.on("response", (h) => {
+            headers = h;
+            status = Number(h[":status"] ?? 0);
+          });
+          s.on("trailers", (t) => {
+            trailers = t;
+          });
+          // The manager also asks to hear of every chunk read, to put off its
+          // keep-alive PING; it already does so when the response headers arrive,
+          // which for a unary call is moments before its body, and telling it per
+          // chunk re-arms a timer each time (costly on Bun).
+          s.on("data", (chunk: Uint8Array) => {
+            chunks.push(chunk);
+            received += chunk.length;
+          });
+          s.on("error", (err) => finish(fromNodeError(err)));
+          s.on("close", () => finish(closeError(s)));
+          s.end(request.body);
+        },
+        (err: unknown) => finish(fromNodeError(err)),
+      );
     });
   };
 }

@@ -1,25 +1,11 @@
-// Spawning workflow threads: worker_threads on Node, Web Workers on Bun and
-// Deno. Each thread enters at its runtime's workflow-thread entry file.
-import { Worker as NodeWorker } from "node:worker_threads";
+// Spawning workflow threads as Web Workers (Bun and Deno; Node's
+// worker_threads are in node-workflow-threads.ts, so Bun and Deno never load
+// node:worker_threads). Each thread enters at its runtime's entry file.
 import type { WorkflowThreadHandle } from "../../platform/platform.ts";
 
 /** The entry file next to `moduleUrl`, with the extension this build runs (.ts from source, .js from dist). */
 export function threadEntry(moduleUrl: string): URL {
   return new URL(moduleUrl.endsWith(".js") ? "./workflow-thread.js" : "./workflow-thread.ts", moduleUrl);
-}
-
-export function spawnNodeWorkflowThread(entry: URL): WorkflowThreadHandle {
-  const worker = new NodeWorker(entry);
-  // A workflow thread never keeps the process alive on its own.
-  worker.unref();
-  return {
-    postMessage: (message) => worker.postMessage(message),
-    onMessage: (handler) => worker.on("message", handler),
-    onError: (handler) => worker.on("error", handler),
-    terminate: async () => {
-      await worker.terminate();
-    },
-  };
 }
 
 interface WebWorker {

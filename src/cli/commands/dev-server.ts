@@ -2,7 +2,6 @@
  * `worker dev-server [--port 7233] [--ip 127.0.0.1] [--namespace NAME]... [--time-skipping]`:
  * the embedded Temporal dev server, in memory, until SIGINT or SIGTERM.
  */
-import { createDevServer } from "../../dev-server/server.ts";
 import type { Platform } from "../../platform/platform.ts";
 import { type OptionSpecs, UsageError } from "../args.ts";
 import { type Command, registerCommand } from "../main.ts";
@@ -37,6 +36,8 @@ async function runDevServer(values: Record<string, unknown>, platform: Platform)
   const port = parsePort(values.port);
   const ip = typeof values.ip === "string" && values.ip !== "" ? values.ip : "127.0.0.1";
   const namespaces = (values.namespace as string[] | undefined) ?? [];
+  // Loaded here, not at start-up: `worker run` does not need the dev server.
+  const { createDevServer } = await import("../../dev-server/server.ts");
   const server = await createDevServer({
     platform,
     ip,

@@ -5,9 +5,8 @@
  * `[TMPRL1100]` message on stderr), 2 on a usage error.
  */
 import type { History } from "../../../gen/temporal/api/history/v1/message_pb.ts";
-import { parseHistories } from "../../engine/history/history-file.ts";
 import type { Platform } from "../../platform/platform.ts";
-import { type HistoryAndWorkflowId, runReplayHistories } from "../../replay/replayer.ts";
+import type { HistoryAndWorkflowId } from "../../replay/replayer.ts";
 import { type OptionSpecs, UsageError } from "../args.ts";
 import { type Command, registerCommand } from "../main.ts";
 
@@ -40,6 +39,8 @@ async function replay(values: Record<string, unknown>, files: string[], platform
     failed++;
     platform.write("stderr", `FAIL ${source}: ${message}\n`);
   });
+  // Loaded here, not at start-up: `worker run` never replays from the CLI.
+  const { runReplayHistories } = await import("../../replay/replayer.ts");
   try {
     for await (const result of runReplayHistories({ workflowsPath, platform }, histories)) {
       if (result.error === undefined) {
@@ -67,6 +68,7 @@ async function* readHistories(
   workflowId: string | undefined,
   onUnreadable: (source: string, message: string) => void,
 ): AsyncGenerator<HistoryAndWorkflowId> {
+  const { parseHistories } = await import("../../engine/history/history-file.ts");
   for (const file of files) {
     let histories: History[];
     try {

@@ -96,9 +96,11 @@ function stickyQueue(ctx: EngineContext, run: RunState): string | undefined {
   const sticky = run.sticky;
   if (sticky === undefined) return undefined;
   const key = queueKey(run.key.namespace, sticky.queue);
+  // A retired queue's worker shut down; it may still have completed a task with sticky attributes since.
   const alive =
-    ctx.workflowTasks.hasWaitingPoller(key) ||
-    ctx.workflowTasks.pollers(key).some((p) => Date.now() - p.lastAccessTime < stickyLivenessMs);
+    !ctx.workflowTasks.isRetired(key) &&
+    (ctx.workflowTasks.hasWaitingPoller(key) ||
+      ctx.workflowTasks.pollers(key).some((p) => Date.now() - p.lastAccessTime < stickyLivenessMs));
   if (!alive) run.sticky = undefined;
   return alive ? sticky.queue : undefined;
 }
@@ -252,7 +254,7 @@ function stickyTimedOut(ctx: EngineContext, run: RunState, generation: number): 
  */
 export function releaseStickyQueue(ctx: EngineContext, namespace: string, stickyQueueName: string): void {
   const key = queueKey(namespace, stickyQueueName);
-  ctx.workflowTasks.releaseAll(key);
+  ctx.workflowTasks.retire(key);
   for (const run of ctx.store.openRuns()) {
     if (run.key.namespace === namespace && run.sticky?.queue === stickyQueueName) unstick(ctx, run);
   }

@@ -77,13 +77,13 @@ export function taskRpcs(ctx: EngineContext): Impl {
     async pollWorkflowTaskQueue(req, handler) {
       namespaceOf(ctx, req.namespace);
       const queue = requireField(req.taskQueue?.name, "taskQueue.name");
-      const task = await ctx.workflowTasks.poll(queueKey(req.namespace, queue), req.identity, handler.signal, pollTimeout(handler));
+      const task = await ctx.workflowTasks.poll(queueKey(req.namespace, queue), req.identity, handler.signal, pollTimeout(handler), req.workerInstanceKey || undefined);
       return poked(task ?? create(PollWorkflowTaskQueueResponseSchema, {}));
     },
     async pollActivityTaskQueue(req, handler) {
       namespaceOf(ctx, req.namespace);
       const queue = requireField(req.taskQueue?.name, "taskQueue.name");
-      const task = await ctx.activityTasks.poll(queueKey(req.namespace, queue), req.identity, handler.signal, pollTimeout(handler));
+      const task = await ctx.activityTasks.poll(queueKey(req.namespace, queue), req.identity, handler.signal, pollTimeout(handler), req.workerInstanceKey || undefined);
       return poked(task ?? create(PollActivityTaskQueueResponseSchema, {}));
     },
     respondWorkflowTaskCompleted(req) {
@@ -147,6 +147,11 @@ export function taskRpcs(ctx: EngineContext): Impl {
     },
     shutdownWorker(req) {
       namespaceOf(ctx, req.namespace);
+      // The worker's polls still waiting (a stopping worker may not have aborted them yet) end now.
+      if (req.workerInstanceKey) {
+        ctx.workflowTasks.releaseWorker(req.workerInstanceKey);
+        ctx.activityTasks.releaseWorker(req.workerInstanceKey);
+      }
       if (req.stickyTaskQueue) releaseStickyQueue(ctx, req.namespace, req.stickyTaskQueue);
       return poked(create(ShutdownWorkerResponseSchema, {}));
     },

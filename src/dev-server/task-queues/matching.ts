@@ -15,12 +15,25 @@ export interface PollerInfo {
 
 export interface Matching<R> {
   add(queue: string, task: TaskRef<R>): void;
-  /** Resolves with a task, or `undefined` after `timeoutMs` or when `signal` aborts. */
-  poll(queue: string, identity: string, signal: AbortSignal, timeoutMs: number): Promise<R | undefined>;
+  /**
+   * Resolves with a task, or `undefined` after `timeoutMs` or when `signal`
+   * aborts. `workerKey` (the poll's worker_instance_key) lets ShutdownWorker
+   * end this worker's polls.
+   */
+  poll(queue: string, identity: string, signal: AbortSignal, timeoutMs: number, workerKey?: string): Promise<R | undefined>;
   /** Moves queued tasks from one queue to another (sticky queue fallback). */
   move(from: string, to: string): void;
   /** Ends all waiting polls with no task. */
   releaseAll(queue?: string): void;
+  /** Ends the waiting polls of one worker instance (ShutdownWorker), on every queue. */
+  releaseWorker(workerKey: string): void;
+  /**
+   * Retires a queue whose only worker shut down (a sticky queue): its waiting
+   * polls end, later polls get nothing, and it no longer counts as polled.
+   */
+  retire(queue: string): void;
+  /** Whether the queue was retired. */
+  isRetired(queue: string): boolean;
   /** Pollers seen recently on a queue (DescribeTaskQueue, sticky liveness). */
   pollers(queue: string): PollerInfo[];
   /** Whether a poll is waiting on the queue right now. */
@@ -30,6 +43,7 @@ export interface Matching<R> {
 
 interface Waiter<R> {
   identity: string;
+  workerKey: string | undefined;
   settle(task: R | undefined): void;
 }
 
@@ -41,6 +55,7 @@ interface Queue<R> {
 
 export function createMatching<R>(): Matching<R> {
   const queues = new Map<string, Queue<R>>();
+  const retired = new Set<string>();
   let closed = false;
   const queueOf = (name: string): Queue<R> => {
     let q = queues.get(name);
@@ -68,7 +83,8 @@ export function createMatching<R>(): Matching<R> {
 
   return {
     add,
-    poll(name, identity, signal, timeoutMs) {
+    poll(name, identity, signal, timeoutMs, workerKey) {
+      if (retired.has(name)) return Promise.resolve(undefined);
       const q = queueOf(name);
       q.pollers.set(identity, Date.now());
       while (q.tasks.length > 0) {
@@ -79,6 +95,7 @@ export function createMatching<R>(): Matching<R> {
       return new Promise((resolve) => {
         const waiter: Waiter<R> = {
           identity,
+          workerKey,
           settle(task) {
             clearTimeout(timer);
             signal.removeEventListener("abort", onAbort);
@@ -104,6 +121,17 @@ export function createMatching<R>(): Matching<R> {
       const targets = name === undefined ? [...queues.values()] : [queues.get(name)].filter((q) => q !== undefined);
       for (const q of targets) for (const w of [...q.waiters]) w.settle(undefined);
     },
+    releaseWorker(workerKey) {
+      for (const q of queues.values()) for (const w of [...q.waiters]) if (w.workerKey === workerKey) w.settle(undefined);
+    },
+    retire(name) {
+      retired.add(name);
+      const q = queues.get(name);
+      if (q === undefined) return;
+      for (const w of [...q.waiters]) w.settle(undefined);
+      q.pollers.clear();
+    },
+    isRetired: (name) => retired.has(name),
     pollers(name) {
       const q = queues.get(name);
       if (q === undefined) return [];

@@ -76,6 +76,9 @@ function retryPolicy(rp: NonNullable<PollActivityTaskQueueResponse["retryPolicy"
 }
 
 function base64(bytes: Uint8Array): string {
+  // Uint8Array.prototype.toBase64 (ES2026; Bun and Deno have it, Node 20 not) is the fast path.
+  const native = (bytes as Uint8Array & { toBase64?: () => string }).toBase64;
+  if (native !== undefined) return native.call(bytes);
   // One call for the usual token (a few hundred bytes); chunks keep a huge one under the argument limit.
   let binary = "";
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));

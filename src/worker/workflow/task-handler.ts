@@ -46,6 +46,11 @@ export interface TaskHandler {
   handle(task: PollWorkflowTaskQueueResponse, source: TaskSource): Promise<void>;
   /** Evicts every cached run (shutdown). */
   evictAll(message: string): Promise<void>;
+  /**
+   * Evicts runs the runtime lost (their workflow thread was replaced) without
+   * failing a task: the next task of each replays it from history.
+   */
+  evictLost(runIds: readonly string[], reason: string): Promise<void>;
 }
 
 /**
@@ -263,6 +268,16 @@ export function createTaskHandler(env: TaskHandlerEnvironment): TaskHandler {
           }
         }
       });
+    },
+    async evictLost(runIds, reason) {
+      await Promise.all(
+        runIds.map((runId) =>
+          cache.exclusive(runId, async () => {
+            const run = cache.get(runId);
+            if (run !== undefined) await evict(run, `its workflow thread was replaced: ${reason}`, RemoveFromCache_EvictionReason.LANG_REQUESTED);
+          }),
+        ),
+      );
     },
     async evictAll(message) {
       await Promise.all(

@@ -59,6 +59,8 @@ export interface WorkflowWorker {
   run(): Promise<void>;
   /** Stops polling and lets tasks in progress finish. Returns at once; await `run()` for the end. Idempotent. */
   shutdown(): void;
+  /** The runtime's `onRunsLost`: evicts those runs quietly, so that their next task replays them. */
+  evictLostRuns(runIds: string[], reason: string): void;
 }
 
 export function createWorkflowWorker(options: WorkflowWorkerOptions): WorkflowWorker {
@@ -245,6 +247,10 @@ export function createWorkflowWorker(options: WorkflowWorkerOptions): WorkflowWo
       };
     },
     run,
+    evictLostRuns(runIds, reason) {
+      logger.info("Workflow runs lost with their workflow thread; they will be replayed from history", { runIds, reason });
+      void handler.evictLost(runIds, reason).catch((err: unknown) => logger.warn("Evicting lost runs failed", { error: errorMessage(err) }));
+    },
     shutdown() {
       if (state === "INITIALIZED") {
         throw new Error(`workflow worker for task queue ${o.taskQueue} is not running: call run() before shutdown()`);
