@@ -17,15 +17,14 @@
 // --profile DIR writes CPU profiles of our worker (Node and Bun) and of the dev server into DIR.
 // --only ours skips the official side (for quick iterations; no ratio).
 // --workflows W spreads each round over W workflows (count/W activities and
-// parallel/W lanes each): one workflow funnels every completion through its
-// own workflow tasks, one at a time, which caps the rate whatever the
-// activity worker does.
+// parallel/W lanes each) instead of funnelling every completion through one
+// workflow's tasks.
 // --pollers N gives our worker N concurrent polls instead of its default (10,
 // as the official worker); a list (10,40) runs one side of ours per value.
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { join } from "node:path";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { Client, Connection } from "@temporalio/client";
@@ -61,7 +60,7 @@ if (values.only !== undefined && values.only !== "ours") throw new Error(`--only
 /** CPU milliseconds (user + system, all threads) a process has used so far, or undefined off Linux. */
 function cpuMs(pid: number | undefined): number | undefined {
   try {
-    // Fields 14 and 15 of /proc/PID/stat, after the parenthesised command name.
+    // Fields 14 and 15 of /proc/PID/stat (utime, stime in 10 ms clock ticks), after the parenthesised command name.
     const fields = readFileSync(`/proc/${pid ?? "self"}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
     const ticks = Number(fields[11]) + Number(fields[12]);
     return Number.isFinite(ticks) ? ticks * 10 : undefined;
