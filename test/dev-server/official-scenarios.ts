@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeFixActivities, makeHistoryActivities } from "../support/official/activities.ts";
-import { projectRoot } from "../support/paths.ts";
+import { historiesRoot } from "../support/paths.ts";
 import * as activities from "../support/official/activities.ts";
 import type { OfficialEnvironment } from "../support/official/environment.ts";
 import type { Scenario } from "../support/official/scenario.ts";
@@ -47,7 +47,7 @@ const id = (taskQueue: string, suffix = "wf") => `${taskQueue}-${suffix}`;
 
 /** Event types of a recorded tier-A history in ../shared/histories/sdk-typescript. */
 function recordedEventTypes(file: string): string[] {
-  const path = join(projectRoot, "..", "shared", "histories", "sdk-typescript", file);
+  const path = join(historiesRoot, "sdk-typescript", file);
   const history = JSON.parse(readFileSync(path, "utf8")) as { events: Array<{ eventType: string }> };
   // Older recordings spell types in CamelCase ("WorkflowExecutionStarted").
   const snake = (t: string) => (t.startsWith("EVENT_TYPE_") ? t.slice(11) : t.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase());

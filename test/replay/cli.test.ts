@@ -7,10 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { currentRuntime, test } from "../harness.ts";
-import { projectRoot } from "../support/paths.ts";
+import { projectRoot, historiesRoot } from "../support/paths.ts";
 
 const bin = join(projectRoot, "node_modules/.bin");
-const HISTORIES = join(projectRoot, "..", "shared", "histories");
+const HISTORIES = historiesRoot;
 // Node runs the compiled suite (dist/test/...), so it gets the compiled workflow module.
 const ext = import.meta.url.endsWith(".js") ? "js" : "ts";
 const sayHello = fileURLToPath(new URL(`./workflows/say-hello-python.${ext}`, import.meta.url));

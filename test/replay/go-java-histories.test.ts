@@ -11,12 +11,12 @@ import { parseHistories } from "../../src/engine/history/history-file.ts";
 import { DeterminismViolationError, runReplayHistory } from "../../src/replay/index.ts";
 import type { WorkflowModule } from "../../src/workflow/index.ts";
 import { test } from "../harness.ts";
-import { projectRoot } from "../support/paths.ts";
+import { historiesRoot } from "../support/paths.ts";
 import { runtimePlatform } from "../support/platform.ts";
 import * as ports from "./workflows/go-java-ports.ts";
 
 const platform = await runtimePlatform();
-const ROOT = join(projectRoot, "..", "shared", "histories");
+const ROOT = historiesRoot;
 
 const load = (file: string) => {
   const histories = parseHistories(readFileSync(join(ROOT, file)), file);

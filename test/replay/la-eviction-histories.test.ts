@@ -18,12 +18,12 @@ import { DeterminismViolationError, runReplayHistory } from "../../src/replay/in
 import { createInProcessWorkflowRuntime } from "../../src/workflow/index.ts";
 import { RecordedLocalActivities, runIncrementally } from "../engine/scenario.ts";
 import { test } from "../harness.ts";
-import { projectRoot } from "../support/paths.ts";
+import { historiesRoot } from "../support/paths.ts";
 import { runtimePlatform } from "../support/platform.ts";
 import * as laProblem from "./workflows/la-problem.ts";
 
 const platform = await runtimePlatform();
-const ROOT = join(projectRoot, "..", "shared", "histories", "sdk-core");
+const ROOT = join(historiesRoot, "sdk-core");
 
 function load(file: string): History {
   const [history] = parseHistories(readFileSync(join(ROOT, file)), file);

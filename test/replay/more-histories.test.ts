@@ -11,7 +11,7 @@ import { DeterminismViolationError, runReplayHistory } from "../../src/replay/in
 import { createInProcessWorkflowRuntime, type WorkflowModule } from "../../src/workflow/index.ts";
 import { RecordedLocalActivities, runIncrementally } from "../engine/scenario.ts";
 import { test } from "../harness.ts";
-import { projectRoot } from "../support/paths.ts";
+import { historiesRoot } from "../support/paths.ts";
 import { runtimePlatform } from "../support/platform.ts";
 import * as coroutinesAfterComplete from "./workflows/coroutines-after-complete.ts";
 import * as eventTracing from "./workflows/event-tracing.ts";
@@ -21,7 +21,7 @@ import * as smorgasbord from "./workflows/smorgasbord.ts";
 import * as topSecretGreeting from "./workflows/top-secret-greeting.ts";
 
 const platform = await runtimePlatform();
-const ROOT = join(projectRoot, "..", "shared", "histories");
+const ROOT = historiesRoot;
 
 function load(file: string): History {
   const [history] = parseHistories(readFileSync(join(ROOT, file)), file);

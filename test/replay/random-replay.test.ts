@@ -19,13 +19,13 @@ import { DeterminismViolationError, runReplayHistory } from "../../src/replay/in
 import { createInProcessWorkflowRuntime, type WorkflowRuntime } from "../../src/workflow/index.ts";
 import { runIncrementally } from "../engine/scenario.ts";
 import { test } from "../harness.ts";
-import { projectRoot } from "../support/paths.ts";
+import { historiesRoot } from "../support/paths.ts";
 import { runtimePlatform } from "../support/platform.ts";
 import * as randomReset from "./workflows/random-reset.ts";
 
 const platform = await runtimePlatform();
 const FILE = "sdk-typescript/random-replay-1.17.2.json";
-const history: History = parseHistories(readFileSync(join(projectRoot, "..", "shared", "histories", FILE)), FILE)[0]!;
+const history: History = parseHistories(readFileSync(join(historiesRoot, FILE)), FILE)[0]!;
 
 function newRuntime(t: { defer(fn: () => unknown): void }): WorkflowRuntime {
   const runtime = createInProcessWorkflowRuntime({

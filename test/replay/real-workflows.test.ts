@@ -12,7 +12,7 @@ import { DeterminismViolationError, runReplayHistories, runReplayHistory } from 
 import { createInProcessWorkflowRuntime, type WorkflowModule } from "../../src/workflow/index.ts";
 import { test } from "../harness.ts";
 import { runIncrementally } from "../engine/scenario.ts";
-import { projectRoot } from "../support/paths.ts";
+import { historiesRoot } from "../support/paths.ts";
 import { runtimePlatform } from "../support/platform.ts";
 import * as activityAndSignals from "./workflows/activity-and-signals.ts";
 import * as cancelFakeProgress from "./workflows/cancel-fake-progress.ts";
@@ -22,7 +22,7 @@ import * as sayHelloDotnet from "./workflows/say-hello-dotnet.ts";
 import * as sayHelloPython from "./workflows/say-hello-python.ts";
 
 const platform = await runtimePlatform();
-const ROOT = join(projectRoot, "..", "shared", "histories");
+const ROOT = historiesRoot;
 
 function load(file: string): History {
   const [history] = parseHistories(readFileSync(join(ROOT, file)), file);

@@ -6,10 +6,10 @@ import { parseHistories } from "../../src/engine/history/history-file.ts";
 import { DeterminismViolationError, runReplayHistories, runReplayHistory } from "../../src/replay/index.ts";
 import { cmd, ScriptedRuntime } from "../engine/scenario.ts";
 import { test } from "../harness.ts";
-import { projectRoot } from "../support/paths.ts";
+import { historiesRoot } from "../support/paths.ts";
 
 // The shared corpus sits next to the checkout (see ../shared/histories/INDEX.md).
-const ROOT = join(projectRoot, "..", "shared", "histories");
+const ROOT = historiesRoot;
 const load = (file: string) => {
   const [history] = parseHistories(readFileSync(`${ROOT}/${file}`), file);
   assert.ok(history);

@@ -12,7 +12,7 @@ import { runReplayHistory } from "../../src/replay/index.ts";
 import { createInProcessWorkflowRuntime, type WorkflowModule } from "../../src/workflow/index.ts";
 import { RecordedLocalActivities, runIncrementally } from "../engine/scenario.ts";
 import { test } from "../harness.ts";
-import { projectRoot } from "../support/paths.ts";
+import { historiesRoot } from "../support/paths.ts";
 import { runtimePlatform } from "../support/platform.ts";
 import * as changeMarkers from "./workflows/change-markers.ts";
 import * as longLocalActivity from "./workflows/long-local-activity.ts";
@@ -20,7 +20,7 @@ import * as signalStartOtel from "./workflows/signal-start-otel.ts";
 import * as updateAfterReturn from "./workflows/update-after-return.ts";
 
 const platform = await runtimePlatform();
-const ROOT = join(projectRoot, "..", "shared", "histories");
+const ROOT = historiesRoot;
 
 function load(file: string): History {
   const [history] = parseHistories(readFileSync(join(ROOT, file)), file);

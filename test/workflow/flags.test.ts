@@ -11,7 +11,7 @@ import { runReplayHistory } from "../../src/replay/index.ts";
 import { createInProcessWorkflowRuntime } from "../../src/workflow/index.ts";
 import { flagAlternativeConditionHolds, SdkFlag } from "../../src/workflow/flags.ts";
 import { type TestContext, test } from "../harness.ts";
-import { projectRoot } from "../support/paths.ts";
+import { historiesRoot } from "../support/paths.ts";
 import { runtimePlatform } from "../support/platform.ts";
 import { runBuilder, summary } from "./activations.ts";
 import * as workflows from "./fixtures/api-workflows.ts";
@@ -72,7 +72,7 @@ test("the OpenTelemetry flags hold for histories last written by an SDK at least
 
 for (const file of ["lang_flags_replay_correctly_1_9_3.json", "lang_flags_replay_correctly_1_11_1.json"]) {
   test(`the recorded history sdk-typescript/${file} replays on this runtime`, async () => {
-    const path = join(projectRoot, "..", "shared", "histories", "sdk-typescript", file);
+    const path = join(historiesRoot, "sdk-typescript", file);
     const [history] = parseHistories(readFileSync(path), file);
     assert.ok(history);
     await runReplayHistory({ workflows, platform, source: file }, history);
