@@ -129,6 +129,7 @@ export function createPoller<T>(options: PollerOptions<T>): Poller {
         continue;
       }
       status.succeeded++;
+      permit.markUsed();
       options.onTask?.();
       try {
         options.handle(task, permit);

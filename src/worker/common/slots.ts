@@ -8,13 +8,22 @@ export interface SlotSupplier {
   /** Slots currently taken, by pollers waiting on the server or by running tasks. */
   readonly used: number;
   readonly available: number;
+  /** Slots holding a task (not just reserved by a poll in flight): what the slot gauges report. */
+  readonly inUse: number;
   /** Waits for a free slot; rejects with the signal's reason if it aborts first. */
   acquire(signal?: AbortSignal): Promise<SlotPermit>;
-  /** Calls `listener` whenever `used` changes (for the slots gauges). */
+  /**
+   * Calls `listener` whenever the slots holding a task change (for the slot
+   * gauges). As sdk-core counts them, a slot reserved by a poll in flight is
+   * still available: an idle worker reports all its slots available. The
+   * listener is called once at once with the current counts.
+   */
   onChange(listener: (used: number, available: number) => void): void;
 }
 
 export interface SlotPermit {
+  /** Marks the slot as holding a task (the poll returned one); later calls do nothing. */
+  markUsed(): void;
   /** Gives the slot back; later calls do nothing. */
   release(): void;
 }
@@ -22,25 +31,34 @@ export interface SlotPermit {
 export function createSlotSupplier(max: number): SlotSupplier {
   if (!Number.isInteger(max) || max < 1) throw new RangeError(`slot count must be a positive integer, got ${max}`);
   let used = 0;
+  let inUse = 0;
   const waiters: Array<(permit: SlotPermit) => void> = [];
   const listeners: Array<(used: number, available: number) => void> = [];
   const notify = () => {
-    for (const listener of listeners) listener(used, max - used);
+    for (const listener of listeners) listener(inUse, max - inUse);
   };
 
   const newPermit = (): SlotPermit => {
     let released = false;
+    let holdsTask = false;
     return {
+      markUsed() {
+        if (released || holdsTask) return;
+        holdsTask = true;
+        inUse++;
+        notify();
+      },
       release() {
         if (released) return;
         released = true;
+        if (holdsTask) {
+          inUse--;
+          notify();
+        }
         const next = waiters.shift();
         // Hand the slot straight to the next waiter: `used` stays the same.
         if (next) next(newPermit());
-        else {
-          used--;
-          notify();
-        }
+        else used--;
       },
     };
   };
@@ -53,11 +71,13 @@ export function createSlotSupplier(max: number): SlotSupplier {
     get available() {
       return max - used;
     },
+    get inUse() {
+      return inUse;
+    },
     acquire(signal) {
       if (signal?.aborted) return Promise.reject(signal.reason);
       if (used < max) {
         used++;
-        notify();
         return Promise.resolve(newPermit());
       }
       return new Promise<SlotPermit>((resolve, reject) => {
@@ -76,6 +96,7 @@ export function createSlotSupplier(max: number): SlotSupplier {
     },
     onChange(listener) {
       listeners.push(listener);
+      listener(inUse, max - inUse);
     },
   };
 }
