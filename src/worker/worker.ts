@@ -13,6 +13,7 @@ import type { EntityFactory, EntityRole, EntityState, EntityStatus, WorkerEntity
 import { type HistoryAndWorkflowId, type ReplayOptions, type ReplayResult, runReplayHistories, runReplayHistory } from "../replay/replayer.ts";
 import type { WorkflowModule } from "../workflow/runtime.ts";
 import type { InjectedSinks, Sinks } from "../workflow/sinks.ts";
+import { duration, hasMethods, positiveInt } from "./common/option-schemas.ts";
 import { type ActivityWorker, type ActivityWorkerStatus, createActivityWorker } from "./activity/activity-worker.ts";
 import { loadConverterModules, type WorkerDataConverter } from "./workflow/converter-modules.ts";
 import { createWorkflowRuntime } from "./workflow/runtime-factory.ts";
@@ -79,18 +80,6 @@ export interface WorkerStatus extends EntityStatus {
   activity: ActivityWorkerStatus | undefined;
 }
 
-const hasMethods = (...names: string[]) => (value: unknown) =>
-  typeof value === "object" && value !== null && names.every((n) => typeof (value as Record<string, unknown>)[n] === "function");
-const duration = v.custom<Duration>((value) => {
-  if (typeof value !== "number" && typeof value !== "string") return false;
-  try {
-    msToNumber(value);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be milliseconds or a duration string such as "10s" or "1m"');
-const positiveInt = v.pipe(v.number(), v.integer("must be a whole number"), v.minValue(1, "must be at least 1"));
 
 // What the facade itself decides on; each part validates the options it takes.
 const FacadeSchema = v.object({

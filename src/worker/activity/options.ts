@@ -6,6 +6,15 @@ import type { DataConverter } from "../../converter/types.ts";
 import type { Logger } from "../../logging/types.ts";
 import { type MetricMeter, noopMeter } from "../../metrics/types.ts";
 import type { Platform } from "../../platform/platform.ts";
+import {
+  connection as connectionSchema,
+  dataConverter as dataConverterSchema,
+  duration,
+  hasMethods,
+  logger as loggerSchema,
+  meter as meterSchema,
+  positiveInt,
+} from "../common/option-schemas.ts";
 
 /**
  * Options of an activity worker. Names and defaults follow
@@ -70,29 +79,14 @@ export interface ResolvedActivityWorkerOptions {
   platform: ActivityWorkerPlatform;
 }
 
-const duration = v.custom<Duration>((value) => {
-  if (typeof value !== "number" && typeof value !== "string") return false;
-  try {
-    msToNumber(value);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be milliseconds or a duration string such as "10s" or "1m"');
 
-const positiveInt = v.pipe(v.number(), v.integer("must be a whole number"), v.minValue(1, "must be at least 1"));
 const positiveRate = v.pipe(
   v.number(),
   v.check((n) => Number.isFinite(n) && n > 0, "must be a number of tasks per second above 0"),
 );
-const hasMethods = (...names: string[]) => (value: unknown) =>
-  typeof value === "object" && value !== null && names.every((n) => typeof (value as Record<string, unknown>)[n] === "function");
 
 const OptionsSchema = v.strictObject({
-  connection: v.custom<Connection>(
-    (value) => typeof value === "object" && value !== null && typeof (value as Connection).workflowService === "object",
-    "must be a Connection (from connect())",
-  ),
+  connection: connectionSchema,
   namespace: v.optional(v.pipe(v.string(), v.nonEmpty("must not be empty"))),
   taskQueue: v.pipe(v.string("must be the name of a task queue"), v.nonEmpty("must not be empty")),
   activities: v.pipe(
@@ -108,13 +102,9 @@ const OptionsSchema = v.strictObject({
   maxHeartbeatThrottleInterval: v.optional(duration),
   defaultHeartbeatThrottleInterval: v.optional(duration),
   localTimeoutBuffer: v.optional(duration),
-  dataConverter: v.optional(v.custom<DataConverter>((value) => typeof value === "object" && value !== null, "must be an object")),
-  logger: v.optional(
-    v.custom<Logger>(hasMethods("log", "trace", "debug", "info", "warn", "error"), "must be a Logger (log, trace, debug, info, warn, error)"),
-  ),
-  metrics: v.optional(
-    v.custom<MetricMeter>(hasMethods("counter", "gauge", "histogram", "withLabels"), "must be a MetricMeter (counter, gauge, histogram, withLabels)"),
-  ),
+  dataConverter: v.optional(dataConverterSchema),
+  logger: v.optional(loggerSchema),
+  metrics: v.optional(meterSchema),
   platform: v.custom<ActivityWorkerPlatform>(
     hasMethods("hostname", "pid", "createAsyncLocalStorage"),
     "must be the runtime's Platform (the `platform` export of temporal-edge-worker)",
